@@ -1,0 +1,96 @@
+"""Answers to questions asked in the middle of (or outside) the interview."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.common import lang_of, requested_slot, slots_of
+from bot.interview import texts
+from bot.interview.slots import CONFIRM_SLOT, Problem
+from bot.strategy import engine
+
+KNOWLEDGE = {
+    "ask_path_difference": engine.stage_overview,
+    "ask_nollserie": engine.nollserie_explainer,
+    "ask_tooling_cost": engine.tooling_overview,
+    "ask_support": engine.support_overview,
+}
+# Pleasantries during the interview: no failure, just carry on with the question.
+PLEASANTRIES = ("greet", "thank", "request_advice")
+NEEDS_RECOMMENDATION = ("show_more_manufacturers", "what_if_volume")
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+class ActionExplainQuestion(Action):
+    """ "Why do you ask?": what the answer to the current question changes."""
+
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        slot = requested_slot(tracker)
+        if slot and slot != CONFIRM_SLOT:
+            dispatcher.utter_message(text=engine.explain_field(slot, lang))
+        else:
+            dispatcher.utter_message(text=texts.why_in_general(lang))
+        return []
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        answer = KNOWLEDGE.get(_intent(tracker), engine.stage_overview)
+        dispatcher.utter_message(text=answer(lang_of(tracker)))
+        return []
+
+
+class ActionClarify(Action):
+    """A message the interview could not use: say why, count the failure."""
+
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        intent = _intent(tracker)
+        slot = requested_slot(tracker)
+        if intent in NEEDS_RECOMMENDATION:
+            dispatcher.utter_message(text=texts.finish_interview_first(lang))
+            return []
+        if intent in PLEASANTRIES or (slot == CONFIRM_SLOT and intent == "deny"):
+            if slot == CONFIRM_SLOT:
+                dispatcher.utter_message(text=texts.not_understood(slot, lang))
+            return []
+        problems = slots_of(tracker).get("interview_problems") or []
+        for problem in problems:
+            dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
+        if not problems:
+            dispatcher.utter_message(text=texts.not_understood(slot, lang))
+        if not slot:
+            return []
+        return [SlotSet("failed_attempts", float(tracker.get_slot("failed_attempts") or 0) + 1)]
+
+
+class ActionSkipQuestion(Action):
+    def name(self) -> str:
+        return "action_skip_question"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        slot = requested_slot(tracker)
+        if not slot:
+            return []
+        if slot == CONFIRM_SLOT:
+            return [SlotSet(CONFIRM_SLOT, True)]
+        skipped = list(tracker.get_slot("skipped_slots") or [])
+        if slot not in skipped:
+            skipped.append(slot)
+        dispatcher.utter_message(text=texts.skipped(slot, lang))
+        return [SlotSet("skipped_slots", skipped), SlotSet("failed_attempts", 0.0)]

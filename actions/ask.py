@@ -1,0 +1,60 @@
+"""action_ask_<slot>: how the interview asks each question.
+
+Before the question: the welcome (first time), "Noted: ..." for what the last message added,
+and why an answer could not be used. After two failed answers: an explanation and buttons to
+skip the question or talk to an advisor.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.common import lang_of, slots_of
+from bot.interview import texts
+from bot.interview.slots import CONFIRM_SLOT, FORM_SLOTS, Problem
+
+STUCK_AFTER = 2
+
+
+class AskSlotAction(Action):
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        slots = slots_of(tracker)
+        events = []
+        if not slots.get("welcomed"):
+            dispatcher.utter_message(response="utter_welcome")
+            events.append(SlotSet("welcomed", True))
+        # After an interruption (a rule answered first), only repeat the question.
+        if tracker.latest_action_name == "action_listen":
+            noted = texts.acknowledge(slots.get("understood") or [], slots, lang)
+            if noted:
+                dispatcher.utter_message(text=noted)
+            for problem in slots.get("interview_problems") or []:
+                dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
+        self.ask(dispatcher, slots, lang)
+        return events
+
+    def ask(self, dispatcher, slots: dict, lang: str) -> None:
+        if self.slot == CONFIRM_SLOT:
+            dispatcher.utter_message(text=texts.summary(slots, lang), buttons=texts.confirm_buttons(lang))
+            return
+        if (slots.get("failed_attempts") or 0) >= STUCK_AFTER:
+            dispatcher.utter_message(text=texts.stuck_offer(self.slot, lang))
+            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+            dispatcher.utter_message(
+                text=texts.stuck_prompt(lang), buttons=texts.stuck_buttons(lang)
+            )
+            return
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+
+
+# One action class per form question; rasa-sdk registers every Action subclass it finds.
+ASK_ACTIONS = [
+    type(f"ActionAsk_{slot}", (AskSlotAction,), {"slot": slot}) for slot in FORM_SLOTS
+]

@@ -1,0 +1,38 @@
+"""action_extract_profile: Rasa's custom slot mapping, run after every founder message."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.common import requested_slot, slots_of
+from bot.interview.extraction import Turn, extract
+from bot.interview.language import choose_language
+
+
+class ActionExtractProfile(Action):
+    def name(self) -> str:
+        return "action_extract_profile"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        entities = message.get("entities") or []
+        slots = slots_of(tracker)
+        asked = requested_slot(tracker)
+
+        language, locked = choose_language(
+            entities, slots.get("language"), bool(slots.get("language_locked")), intent
+        )
+        result = extract(Turn(message.get("text") or "", intent, entities, asked, slots))
+
+        events = [SlotSet(slot, value) for slot, value in result.updates.items()]
+        events.append(SlotSet("understood", result.understood))
+        events.append(SlotSet("interview_problems", [p.to_dict() for p in result.problems] or None))
+        if language != slots.get("language"):
+            events.append(SlotSet("language", language))
+        if locked != bool(slots.get("language_locked")):
+            events.append(SlotSet("language_locked", locked))
+        if asked and asked in result.updates:
+            events.append(SlotSet("failed_attempts", 0.0))
+        return events

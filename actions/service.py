@@ -1,0 +1,63 @@
+"""Talking to a human, deleting one's data, starting over."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
+
+from actions.common import lang_of, lead_store
+from bot import privacy
+from bot.i18n import pick
+
+KEPT_ON_RESET = ("language", "language_locked", "welcomed")
+
+
+def _reset_keeping(tracker: Tracker) -> list:
+    kept = [SlotSet(slot, tracker.get_slot(slot)) for slot in KEPT_ON_RESET]
+    return [AllSlotsReset(), *kept]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        lead_store().request_handoff(tracker.sender_id, lang, tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(text=pick(
+            lang,
+            "Jag har bett en rådgivare att höra av sig till dig här i chatten, oftast inom en arbetsdag. "
+            "Under tiden kan vi fortsätta.",
+            "I've asked an advisor to get back to you here in the chat, usually within one working day. "
+            "Meanwhile we can continue.",
+        ))
+        return []
+
+
+class ActionDeleteData(Action):
+    def name(self) -> str:
+        return "action_delete_data"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        lead_store().delete(tracker.sender_id)
+        privacy.request_erasure(tracker.sender_id)
+        dispatcher.utter_message(text=pick(
+            lang,
+            "Klart: din profil och dina uppgifter är raderade, och samtalet tas bort inom några minuter. "
+            "Skriver du igen börjar vi från början.",
+            "Done: your profile and details are deleted, and this conversation is erased within a few "
+            "minutes. If you write again, we start from scratch.",
+        ))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), AllSlotsReset(), SlotSet("language", lang)]
+
+
+class ActionStartOver(Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text=pick(
+            lang_of(tracker), "Okej, vi börjar om från början.", "OK, let's start over."
+        ))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *_reset_keeping(tracker)]

@@ -1,0 +1,177 @@
+"""Turn one founder message (intent + normalised entities) into slot updates.
+
+Runs on every user turn (Rasa's custom slot mapping calls it through an action), inside and
+outside the interview form, so facts volunteered at any time are kept and never asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import vocabulary
+from bot.interview.slots import CONFIRM_SLOT, NUMERIC_SLOTS, PROFILE_SLOTS, Problem, check_value
+
+# Intents whose entities describe a question, not the founder's product ("why not a
+# prototype?" must not set design_maturity).
+NO_FACT_INTENTS = frozenset(
+    {
+        "ask_why",
+        "ask_path_difference",
+        "ask_nollserie",
+        "ask_tooling_cost",
+        "ask_support",
+        "ask_privacy",
+        "why_not_path",
+        "what_if_volume",
+        "switch_language",
+        "delete_data",
+        "talk_to_human",
+        "restart",
+        "show_more_manufacturers",
+    }
+)
+# Intents that can never be a product description even when one is asked for.
+NOT_A_DESCRIPTION = NO_FACT_INTENTS | {"skip_question", "affirm", "deny", "greet", "goodbye", "thank"}
+
+ENTITY_TO_SLOT = {
+    "annual_volume": "annual_volume",
+    "tolerance_mm": "tolerance_mm",
+    "target_unit_cost_sek": "target_unit_cost_sek",
+    "timeline_weeks": "timeline_weeks",
+    "design_maturity": "design_maturity",
+    "material": "material",
+    "process": "process",
+    "region": "region",
+}
+CERTIFICATION_ENTITIES = ("certification", "certifications")
+DESCRIPTION_MIN_WORDS_VOLUNTEERED = 5
+
+
+@dataclass
+class Turn:
+    text: str
+    intent: str | None
+    entities: list[dict]
+    requested_slot: str | None
+    slots: dict
+
+
+@dataclass
+class Extraction:
+    updates: dict[str, Any] = field(default_factory=dict)
+    understood: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _last_values(entities: list[dict]) -> dict[str, Any]:
+    """The last value of each entity, as Rasa's from_entity mapping would take it."""
+    values: dict[str, Any] = {}
+    for entity in entities:
+        values[entity.get("entity")] = entity.get("value")
+    return values
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _certifications(entities: list[dict]) -> list[str] | None:
+    found: list[str] = []
+    seen_any = False
+    for entity in entities:
+        if entity.get("entity") not in CERTIFICATION_ENTITIES:
+            continue
+        seen_any = True
+        values = entity.get("value")
+        for value in values if isinstance(values, list) else [values]:
+            if value in vocabulary.CERTIFICATIONS and value not in found:
+                found.append(value)
+    return found if seen_any else None
+
+
+def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    facts: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for entity, slot in ENTITY_TO_SLOT.items():
+        if values.get(entity) is not None:
+            facts[slot] = values[entity]
+    # A bare number answers the numeric question being asked ("500", "0,05").
+    number = _as_float(values.get("number"))
+    if number is not None and turn.requested_slot in NUMERIC_SLOTS:
+        facts.setdefault(turn.requested_slot, number)
+    for slot in NUMERIC_SLOTS:
+        if slot not in facts:
+            continue
+        value = _as_float(facts[slot])
+        problem = check_value(slot, value) if value is not None else Problem(slot, "not_a_number")
+        if problem:
+            problems.append(problem)
+            del facts[slot]
+        else:
+            facts[slot] = value
+    if facts.get("design_maturity") not in (None, *vocabulary.MATURITY_LEVELS):
+        del facts["design_maturity"]
+    certifications = _certifications(turn.entities)
+    if certifications is not None:
+        facts["certifications"] = certifications
+    return facts, problems
+
+
+def _description(turn: Turn) -> str | None:
+    text = (turn.text or "").strip()
+    if not text or text.startswith("/") or turn.intent in NOT_A_DESCRIPTION:
+        return None
+    words = len(text.split())
+    if turn.requested_slot == "product_description" and words >= 2:
+        return text
+    volunteered = turn.intent in ("inform", "request_advice") and not turn.slots.get(
+        "product_description"
+    )
+    if volunteered and turn.requested_slot is None and words >= DESCRIPTION_MIN_WORDS_VOLUNTEERED:
+        return text
+    return None
+
+
+def _skips(turn: Turn, values: dict[str, Any]) -> list[str]:
+    """Answers that mean "no preference": the question is settled, the slot stays empty."""
+    skipped = []
+    if values.get("region") == "any":
+        skipped.append("region")
+    return skipped
+
+
+def extract(turn: Turn) -> Extraction:
+    result = Extraction()
+    if turn.intent in NO_FACT_INTENTS:
+        return result
+    values = _last_values(turn.entities)
+    facts, result.problems = _facts(turn, values)
+
+    newly_skipped = _skips(turn, values)
+    for slot in newly_skipped:
+        facts.pop(slot, None)
+    if newly_skipped:
+        skipped = list(turn.slots.get("skipped_slots") or [])
+        result.updates["skipped_slots"] = skipped + [s for s in newly_skipped if s not in skipped]
+        result.understood += newly_skipped
+
+    description = _description(turn)
+    if description and "product_description" not in facts:
+        facts["product_description"] = description
+
+    for slot, value in facts.items():
+        if turn.slots.get(slot) != value:
+            result.updates[slot] = value
+            result.understood.append(slot)
+
+    changed_profile = any(slot in PROFILE_SLOTS for slot in result.understood)
+    if turn.requested_slot == CONFIRM_SLOT and turn.intent == "affirm" and not changed_profile:
+        result.updates[CONFIRM_SLOT] = True
+    elif changed_profile and turn.slots.get(CONFIRM_SLOT):
+        # A changed fact needs a fresh confirmation before the next recommendation.
+        result.updates[CONFIRM_SLOT] = None
+    return result

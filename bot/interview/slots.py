@@ -1,0 +1,91 @@
+"""Which interview questions to ask, and which answers are plausible.
+
+The form's required slots are dynamic: the core questions are always asked, the others only
+when they change the recommendation (see `required_slots`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CORE_SLOTS = (
+    "product_description",
+    "design_maturity",
+    "annual_volume",
+    "tolerance_mm",
+    "target_unit_cost_sek",
+    "material",
+)
+OPTIONAL_SLOTS = ("process", "certifications", "region", "timeline_weeks")
+PROFILE_SLOTS = CORE_SLOTS + OPTIONAL_SLOTS
+CONFIRM_SLOT = "profile_confirmed"
+FORM_SLOTS = PROFILE_SLOTS + (CONFIRM_SLOT,)
+
+NUMERIC_SLOTS = ("annual_volume", "tolerance_mm", "target_unit_cost_sek", "timeline_weeks")
+
+# Words in a product description that make certifications matter even for a prototype.
+REGULATED_WORDS = (
+    "medic", "medicin", "patient", "implant", "sjukvård", "vård", "hälsa",
+    "bil", "fordon", "automotive", "vehicle", "car ",
+    "flyg", "aero", "aircraft", "drönare", "drone",
+    "bärande", "load-bearing", "structural", "konstruktion", "svets", "weld",
+    "tryckkärl", "pressure",
+)
+LATE_MATURITY = ("validated_prototype", "design_frozen", "in_production")
+FROZEN_MATURITY = ("design_frozen", "in_production")
+
+
+def _mentions_regulated(description: str | None) -> bool:
+    text = f" {(description or '').lower()} "
+    return any(word in text for word in REGULATED_WORDS)
+
+
+def required_slots(slots: dict) -> list[str]:
+    """The questions of this interview, in order, given what is known so far.
+
+    process: only worth asking once the design is frozen (the founder may have chosen one);
+    certifications: for validated designs or regulated products; region and timeline: once
+    a pilot or full-scale partner is in sight (proximity and lead time start to matter).
+    """
+    maturity = slots.get("design_maturity")
+    skipped = set(slots.get("skipped_slots") or [])
+    wanted = list(CORE_SLOTS)
+    if maturity in FROZEN_MATURITY:
+        wanted.append("process")
+    if maturity in LATE_MATURITY or _mentions_regulated(slots.get("product_description")):
+        wanted.append("certifications")
+    if maturity in LATE_MATURITY:
+        wanted += ["region", "timeline_weeks"]
+    return [slot for slot in wanted if slot not in skipped] + [CONFIRM_SLOT]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An answer we understood but cannot use; the founder is asked again."""
+
+    slot: str
+    code: str
+    value: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"slot": self.slot, "code": self.code, "value": self.value}
+
+
+# (lowest plausible, highest plausible) per numeric slot; outside means "ask again"
+LIMITS = {
+    "annual_volume": (1, 100_000_000),
+    "tolerance_mm": (0.0005, 10.0),
+    "target_unit_cost_sek": (0.01, 10_000_000),
+    "timeline_weeks": (0.5, 520),
+}
+
+
+def check_value(slot: str, value: float) -> Problem | None:
+    low, high = LIMITS[slot]
+    if value <= 0:
+        return Problem(slot, "not_positive", value)
+    if value < low:
+        return Problem(slot, "too_small", value)
+    if value > high:
+        return Problem(slot, "too_large", value)
+    return None
