@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup train run test lint validate unit conversation stories nlu-report register-sample clean
+.PHONY: shell setup train run test lint validate unit conversation stories nlu-report register-sample clean
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ train: setup
 
 run: train
 	$(PY) -m bot.runner
+
+# Chat in the terminal (the action server runs alongside).
+shell: train
+	SANIC_HOST=127.0.0.1 $(PY) -m rasa_sdk --actions actions --port 5055 & pid=$$!; \
+	trap 'kill $$pid' EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -133,8 +133,11 @@ class ActionWhatIf(Action):
                 "I don't know your current volume yet. How many a year?",
             ))
             return []
-        new_profile = engine.with_volume(profile, factor=factor, volume=volume)
-        if not new_profile.annual_volume or new_profile.annual_volume < 1:
+        try:
+            new_profile = engine.with_volume(profile, factor=factor, volume=volume)
+        except ValueError:
+            new_profile = None
+        if new_profile is None or not new_profile.annual_volume or new_profile.annual_volume < 1:
             dispatcher.utter_message(text=pick(
                 lang, "Volymen måste vara minst 1 st per år.", "The volume must be at least 1 a year."
             ))

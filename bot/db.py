@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from sqlalchemy import MetaData, create_engine
@@ -11,6 +12,9 @@ from bot import config
 
 # All of our own tables live on this metadata, so one create_all() sets up a database.
 metadata = MetaData()
+# url -> names of the tables created there (modules add tables to `metadata` on import)
+_created: dict[str, frozenset[str]] = {}
+_create_lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)
@@ -22,6 +26,14 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    engine = engine_for(url or config.database_url())
-    metadata.create_all(engine)
+    """The engine for `url` (default DATABASE_URL), with our tables created once."""
+    url = url or config.database_url()
+    engine = engine_for(url)
+    tables = frozenset(metadata.tables)
+    if _created.get(url) != tables:
+        # two threads creating the same tables at once fail with "already exists"
+        with _create_lock:
+            if _created.get(url) != tables:
+                metadata.create_all(engine)
+                _created[url] = tables
     return engine

@@ -41,7 +41,7 @@ def requirements_for(profile: Profile, processes: list[str]) -> Requirements:
 
 def matched_processes(strategy) -> list[str]:
     """The processes to look for manufacturers for: the best options that hold the tolerance."""
-    feasible = [option.process for option in strategy.processes if option.fits_tolerance]
+    feasible = [o.process for o in strategy.processes if o.fits_tolerance and o.suitable]
     chosen = feasible or [option.process for option in strategy.processes]
     return chosen[:MAX_MATCH_PROCESSES]
 
@@ -88,7 +88,7 @@ def _process_line(option: dict, lang: str) -> str:
     if option.get("break_even_units") and option.get("break_even_against"):
         other = vocabulary.label(vocabulary.PROCESS_LABELS, option["break_even_against"], lang)
         units = format_range(*option["break_even_units"], lang, "units")
-        line += pick(lang, f"; lönar sig mot {other} vid {units}", f"; breaks even with {other} at {units}")
+        line += pick(lang, f"; brytpunkt mot {other} vid {units}", f"; break-even with {other} at {units}")
     return line
 
 

@@ -65,10 +65,14 @@ class Extraction:
 
 
 def _last_values(entities: list[dict]) -> dict[str, Any]:
-    """The last value of each entity, as Rasa's from_entity mapping would take it."""
+    """The last value of each entity, as Rasa's from_entity mapping would take it; for the
+    tolerance the tightest ("±0,1 generally, ±0,02 on the holes" is ±0.02)."""
     values: dict[str, Any] = {}
     for entity in entities:
-        values[entity.get("entity")] = entity.get("value")
+        name, value = entity.get("entity"), entity.get("value")
+        if name == "tolerance_mm" and isinstance(values.get(name), float) and isinstance(value, float):
+            value = min(value, values[name])
+        values[name] = value
     return values
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.secrets import get_or_create_secret
 from bot.web.errors import ApiError, error_response, json_response
+from bot.web.housekeeping import setup_housekeeping
 from bot.web.register_api import (
     MAX_IMPORT_BYTES,
     REGISTER,
@@ -35,6 +36,7 @@ def create_app(database_url: str | None = None, admin_token: str | None = None) 
     # a little above the import limit, so the import handler can answer 413 itself
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_IMPORT_BYTES + 65536)
     setup_register(app, database_url, token)
+    setup_housekeeping(app, database_url)
     app.router.add_get("/health", health)
     app.on_response_prepare.append(_add_security_headers)
     return app

@@ -119,3 +119,8 @@ def test_language_choice(entities, current, locked, intent, expected):
 def test_required_slots_depend_on_relevance(slots, expected_extra):
     core = ["product_description", "design_maturity", "annual_volume", "tolerance_mm", "target_unit_cost_sek", "material"]
     assert required_slots(slots) == core + expected_extra + ["profile_confirmed"]
+
+
+def test_the_tightest_of_several_tolerances_is_kept():
+    result = extract(turn([ent("tolerance_mm", 0.1), ent("tolerance_mm", 0.02), ent("tolerance_mm", 0.5)]))
+    assert result.updates == {"tolerance_mm": 0.02}
