@@ -68,7 +68,11 @@ class ActionClarify(Action):
             if slot == CONFIRM_SLOT:
                 dispatcher.utter_message(text=texts.not_understood(slot, lang))
             return []
-        problems = slots_of(tracker).get("interview_problems") or []
+        slots = slots_of(tracker)
+        if slots.get("understood"):
+            # something was settled ("anywhere", "no rush") even though no slot was filled
+            return []
+        problems = slots.get("interview_problems") or []
         for problem in problems:
             dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
         if not problems:

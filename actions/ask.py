@@ -17,6 +17,14 @@ from bot.interview.slots import CONFIRM_SLOT, FORM_SLOTS, Problem
 STUCK_AFTER = 2
 
 
+def fresh_turn(tracker: Tracker) -> bool:
+    """True when the form asks right after the founder's message, not after a rule's answer."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") not in ("interview_form", "action_extract_slots"):
+            return event.get("name") == "action_listen"
+    return True
+
+
 class AskSlotAction(Action):
     slot = ""
 
@@ -31,10 +39,12 @@ class AskSlotAction(Action):
             dispatcher.utter_message(response="utter_welcome")
             events.append(SlotSet("welcomed", True))
         # After an interruption (a rule answered first), only repeat the question.
-        if tracker.latest_action_name == "action_listen":
+        fresh = fresh_turn(tracker)
+        if fresh and self.slot != CONFIRM_SLOT:
             noted = texts.acknowledge(slots.get("understood") or [], slots, lang)
             if noted:
                 dispatcher.utter_message(text=noted)
+        if fresh:
             for problem in slots.get("interview_problems") or []:
                 dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
         self.ask(dispatcher, slots, lang)

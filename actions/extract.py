@@ -10,11 +10,24 @@ from bot.interview.extraction import Turn, extract
 from bot.interview.language import choose_language
 
 
+def already_extracted(tracker: Tracker) -> bool:
+    """Rasa runs the slot mappings again when a form activates; the second run of the same
+    message must not wipe what the first one noted (understood, problems)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "understood":
+            return True
+    return False
+
+
 class ActionExtractProfile(Action):
     def name(self) -> str:
         return "action_extract_profile"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if already_extracted(tracker):
+            return []
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         entities = message.get("entities") or []
@@ -33,6 +46,6 @@ class ActionExtractProfile(Action):
             events.append(SlotSet("language", language))
         if locked != bool(slots.get("language_locked")):
             events.append(SlotSet("language_locked", locked))
-        if asked and asked in result.updates:
+        if asked and (asked in result.updates or asked in result.understood):
             events.append(SlotSet("failed_attempts", 0.0))
         return events

@@ -156,4 +156,4 @@ def more_manufacturers(profile: Profile, lang: str, store: RegisterStore, proces
 
 def what_if_intro(new_volume: float, lang: str) -> str:
     units = format_units(new_volume, lang)
-    return pick(lang, f"Om ni behöver {units} st per år:", f"If you need {units} units a year:")
+    return pick(lang, f"Om ni behöver {units} per år:", f"If you need {units} a year:")

@@ -27,7 +27,7 @@ NO_FACT_INTENTS = frozenset(
         "switch_language",
         "delete_data",
         "talk_to_human",
-        "restart",
+        "start_over",
         "show_more_manufacturers",
     }
 )
@@ -45,6 +45,8 @@ ENTITY_TO_SLOT = {
     "region": "region",
 }
 CERTIFICATION_ENTITIES = ("certification", "certifications")
+# Optional questions a plain "no" answers (certifications: "no" means none required).
+DENY_SETTLES = ("process", "region", "timeline_weeks")
 DESCRIPTION_MIN_WORDS_VOLUNTEERED = 5
 
 
@@ -120,6 +122,8 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
     if facts.get("design_maturity") not in (None, *vocabulary.MATURITY_LEVELS):
         del facts["design_maturity"]
     certifications = _certifications(turn.entities)
+    if certifications is None and turn.intent == "deny" and turn.requested_slot == "certifications":
+        certifications = []
     if certifications is not None:
         facts["certifications"] = certifications
     return facts, problems
@@ -141,10 +145,16 @@ def _description(turn: Turn) -> str | None:
 
 
 def _skips(turn: Turn, values: dict[str, Any]) -> list[str]:
-    """Answers that mean "no preference": the question is settled, the slot stays empty."""
+    """Answers that mean "no preference": the question is settled, the slot stays empty.
+
+    "Anywhere in Sweden" settles the region; a plain "no" settles an optional question
+    ("a process in mind?" - no; "when do you need it?" - no rush).
+    """
     skipped = []
     if values.get("region") == "any":
         skipped.append("region")
+    if turn.intent == "deny" and turn.requested_slot in DENY_SETTLES:
+        skipped.append(turn.requested_slot)
     return skipped
 
 

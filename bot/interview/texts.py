@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import vocabulary
 from bot.i18n import pick
 from bot.interview.slots import PROFILE_SLOTS, Problem
-from bot.strategy.format import format_mm, format_sek, format_units
+from bot.strategy.format import format_mm, format_sek, format_units, format_weeks
 
 SLOT_NAMES = {
     "product_description": {"sv": "produkt", "en": "product"},
@@ -58,8 +58,7 @@ def describe_value(slot: str, value, lang: str) -> str:
     if slot == "certifications":
         return ", ".join(vocabulary.label(vocabulary.CERTIFICATION_LABELS, c, lang) for c in value)
     if slot == "timeline_weeks":
-        weeks = format_units(value, lang)
-        return pick(lang, f"inom {weeks} veckor", f"within {weeks} weeks")
+        return pick(lang, f"inom {format_weeks(value, lang)}", f"within {format_weeks(value, lang)}")
     return str(value)
 
 

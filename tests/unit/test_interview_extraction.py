@@ -124,3 +124,14 @@ def test_required_slots_depend_on_relevance(slots, expected_extra):
 def test_the_tightest_of_several_tolerances_is_kept():
     result = extract(turn([ent("tolerance_mm", 0.1), ent("tolerance_mm", 0.02), ent("tolerance_mm", 0.5)]))
     assert result.updates == {"tolerance_mm": 0.02}
+
+
+@pytest.mark.parametrize("requested", ["process", "region", "timeline_weeks"])
+def test_a_plain_no_settles_an_optional_question(requested):
+    result = extract(turn(intent="deny", requested=requested))
+    assert result.updates == {"skipped_slots": [requested]} and result.understood == [requested]
+
+
+def test_no_to_certifications_means_none_required():
+    assert extract(turn(intent="deny", requested="certifications")).updates == {"certifications": []}
+    assert extract(turn(intent="deny", requested="annual_volume")).updates == {}

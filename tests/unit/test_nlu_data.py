@@ -38,7 +38,7 @@ INTENTS = (
     "why_not_path",
     "show_more_manufacturers",
     "what_if_volume",
-    "restart",
+    "start_over",
     "out_of_scope",
 )
 MIN_EXAMPLES = 60
