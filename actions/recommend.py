@@ -14,6 +14,7 @@ from bot.i18n import pick
 from bot.strategy import engine
 
 logger = logging.getLogger(__name__)
+WHAT_IF_FACTORS = (2, 5, 10)
 
 
 def _entity(tracker: Tracker, name: str):
@@ -120,11 +121,17 @@ class ActionWhatIf(Action):
         factor = _entity(tracker, "volume_multiplier")
         volume = _entity(tracker, "annual_volume") or _entity(tracker, "number")
         if factor is None and volume is None:
-            dispatcher.utter_message(text=pick(
-                lang,
-                'Vilken volym vill du räkna på? Skriv till exempel "tänk om vi behöver 5000 st per år" eller "10 gånger mer".',
-                'Which volume should I calculate? Write for example "what if we need 5000 a year" or "10x the volume".',
-            ))
+            dispatcher.utter_message(
+                text=pick(
+                    lang,
+                    'Vilken volym vill du räkna på? Skriv till exempel "tänk om vi behöver 5000 st per år", eller välj:',
+                    'Which volume should I calculate? Write for example "what if we need 5000 a year", or choose:',
+                ),
+                buttons=[
+                    {"title": f"{factor}x", "payload": f'/what_if_volume{{"volume_multiplier": {factor}}}'}
+                    for factor in WHAT_IF_FACTORS
+                ],
+            )
             return []
         if factor is not None and not profile.annual_volume:
             dispatcher.utter_message(text=pick(

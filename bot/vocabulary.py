@@ -8,6 +8,21 @@ from __future__ import annotations
 
 LANGUAGES = ("sv", "en")
 
+# The founder's profile: the interview's slots and the recommendation payload's "profile"
+# (DESIGN section 4), in the order the interview asks for them.
+PROFILE_FIELDS = (
+    "product_description",
+    "design_maturity",
+    "annual_volume",
+    "tolerance_mm",
+    "target_unit_cost_sek",
+    "material",
+    "process",
+    "certifications",
+    "region",
+    "timeline_weeks",
+)
+
 # design_maturity slot values, from least to most mature
 MATURITY_LEVELS = ("idea", "prototype", "validated_prototype", "design_frozen", "in_production")
 MATURITY_LABELS = {

@@ -6,38 +6,33 @@ when they change the recommendation (see `required_slots`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-CORE_SLOTS = (
-    "product_description",
-    "design_maturity",
-    "annual_volume",
-    "tolerance_mm",
-    "target_unit_cost_sek",
-    "material",
-)
+from bot.vocabulary import PROFILE_FIELDS
+
 OPTIONAL_SLOTS = ("process", "certifications", "region", "timeline_weeks")
-PROFILE_SLOTS = CORE_SLOTS + OPTIONAL_SLOTS
+CORE_SLOTS = tuple(slot for slot in PROFILE_FIELDS if slot not in OPTIONAL_SLOTS)
+PROFILE_SLOTS = PROFILE_FIELDS
 CONFIRM_SLOT = "profile_confirmed"
 FORM_SLOTS = PROFILE_SLOTS + (CONFIRM_SLOT,)
 
 NUMERIC_SLOTS = ("annual_volume", "tolerance_mm", "target_unit_cost_sek", "timeline_weeks")
 
-# Words in a product description that make certifications matter even for a prototype.
-REGULATED_WORDS = (
-    "medic", "medicin", "patient", "implant", "sjukvård", "vård", "hälsa",
-    "bil", "fordon", "automotive", "vehicle", "car ",
-    "flyg", "aero", "aircraft", "drönare", "drone",
-    "bärande", "load-bearing", "structural", "konstruktion", "svets", "weld",
-    "tryckkärl", "pressure",
+# Word starts in a product description that make certifications matter even for a prototype
+# (medical, automotive, aerospace, load-bearing or welded structures, pressure equipment).
+REGULATED_WORDS = re.compile(
+    r"\b(medic|patient|implant|sjukvård|vården|health|fordon|bilindustri|automotive|vehicle|"
+    r"cars?\b|flyg|aero|aircraft|drönare|drone|bärande|load-bearing|structural|stålkonstruktion|"
+    r"svets|weld|tryckkärl|pressure vessel)",
+    re.IGNORECASE,
 )
 LATE_MATURITY = ("validated_prototype", "design_frozen", "in_production")
 FROZEN_MATURITY = ("design_frozen", "in_production")
 
 
 def _mentions_regulated(description: str | None) -> bool:
-    text = f" {(description or '').lower()} "
-    return any(word in text for word in REGULATED_WORDS)
+    return bool(REGULATED_WORDS.search(description or ""))
 
 
 def required_slots(slots: dict) -> list[str]:

@@ -20,21 +20,11 @@ from bot.vocabulary import (
     MATURITY_LEVELS,
     PROCESS_LABELS,
     PROCESSES,
+    PROFILE_FIELDS,
     label,
 )
 
-PAYLOAD_KEYS = (
-    "product_description",
-    "design_maturity",
-    "annual_volume",
-    "tolerance_mm",
-    "target_unit_cost_sek",
-    "material",
-    "process",
-    "certifications",
-    "region",
-    "timeline_weeks",
-)
+PAYLOAD_KEYS = PROFILE_FIELDS
 
 _THOUSANDS = re.compile(r"^\d{1,3}([ ,\u00a0\u202f]\d{3})+(\.\d+)?$")
 

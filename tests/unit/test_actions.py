@@ -206,3 +206,9 @@ async def test_extraction_runs_once_per_message_even_when_the_form_activates():
     tr.events = [{"event": "user", "text": "500 a year"}, {"event": "slot", "name": "understood", "value": ["annual_volume"]}]
     _, events = await run(ActionExtractProfile(), tr)
     assert events == []
+
+
+async def test_what_if_without_a_volume_offers_factors_as_buttons():
+    messages, events = await run(ActionWhatIf(), tracker(PILOT_PROFILE, intent="what_if_volume"))
+    assert events == []
+    assert [b["payload"] for b in messages[0]["buttons"]][-1] == '/what_if_volume{"volume_multiplier": 10}'

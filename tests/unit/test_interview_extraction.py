@@ -135,3 +135,15 @@ def test_a_plain_no_settles_an_optional_question(requested):
 def test_no_to_certifications_means_none_required():
     assert extract(turn(intent="deny", requested="certifications")).updates == {"certifications": []}
     assert extract(turn(intent="deny", requested="annual_volume")).updates == {}
+
+
+@pytest.mark.parametrize("description, regulated", [
+    ("ett implantat för sjukvården", True),
+    ("a bracket for cars", True),
+    ("en drönare för lantbruk", True),
+    ("konstruktionen är en mobilhållare", False),
+    ("a carbon phone stand", False),
+])
+def test_regulated_products_are_asked_about_certifications(description, regulated):
+    needed = required_slots({"design_maturity": "prototype", "product_description": description})
+    assert ("certifications" in needed) is regulated

@@ -21,19 +21,7 @@ from bot.strategy import (
 )
 from bot.strategy.parameters import load_parameters
 from bot.vocabulary import PROCESSES
-
-SLOTS = (
-    "product_description",
-    "design_maturity",
-    "annual_volume",
-    "tolerance_mm",
-    "target_unit_cost_sek",
-    "material",
-    "process",
-    "certifications",
-    "region",
-    "timeline_weeks",
-)
+from bot.vocabulary import PROFILE_FIELDS as SLOTS
 
 PROFILES = {
     "idea_plastic": Profile(design_maturity="idea", annual_volume=10_000, material="plastic"),
