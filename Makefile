@@ -55,9 +55,10 @@ stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out results/core
 
+# pytest last, so its summary is the closing line of the run
 test: train lint validate
-	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory stories
+	$(PY) -m pytest -q
 
 # NLU cross-validation report (not a gate): docs/nlu_report.md
 nlu-report: setup

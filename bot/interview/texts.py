@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import vocabulary
 from bot.i18n import pick
-from bot.interview.slots import PROFILE_SLOTS, Problem
+from bot.interview.slots import OPTIONAL_SLOTS, PROFILE_SLOTS, Problem
 from bot.strategy.format import format_mm, format_sek, format_units, format_weeks
 
 SLOT_NAMES = {
@@ -41,6 +41,8 @@ def slot_name(slot: str, lang: str) -> str:
 
 def describe_value(slot: str, value, lang: str) -> str:
     """A slot value as a founder reads it."""
+    if slot == "certifications" and value == []:
+        return pick(lang, "inga krav", "none required")
     if value is None or value == []:
         return pick(lang, "inte angivet", "not given")
     if slot == "design_maturity":
@@ -65,8 +67,8 @@ def describe_value(slot: str, value, lang: str) -> str:
 def acknowledge(understood: list[str], slots: dict, lang: str) -> str | None:
     """ "Noted: ..." for what the last message added, so the founder can spot a misreading."""
     parts = []
-    for slot in understood:
-        if slot not in PROFILE_SLOTS:
+    for slot in PROFILE_SLOTS:
+        if slot not in understood:
             continue
         if slot == "product_description":
             parts.append(pick(lang, "produkten", "the product"))
@@ -186,6 +188,12 @@ def stuck_prompt(lang: str) -> str:
 
 
 def skipped(slot: str, lang: str) -> str:
+    if slot in OPTIONAL_SLOTS:
+        return pick(
+            lang,
+            f"Okej, inget särskilt krav på {slot_name(slot, lang)}.",
+            f"OK, no particular requirement on the {slot_name(slot, lang)}.",
+        )
     return pick(
         lang,
         f"Okej, vi hoppar över {slot_name(slot, lang)}. Jag gör ett rimligt antagande och säger vilket i rekommendationen.",
