@@ -22,6 +22,7 @@ import aiohttp
 
 from bot.config import ROOT
 from bot.secrets import get_or_create_secret
+from bot.tracker_endpoints import write_endpoints
 
 ACTIONS_PORT = 5055
 RASA_PORT = 5005
@@ -83,7 +84,7 @@ def default_services(root: Path, env: Mapping[str, str]) -> list[Service]:
                 "--model",
                 "models",
                 "--endpoints",
-                "endpoints.yml",
+                str(write_endpoints(root, env.get("DATABASE_URL"))),
                 "--credentials",
                 "credentials.yml",
             ],

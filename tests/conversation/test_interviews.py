@@ -128,7 +128,10 @@ async def test_en_impossible_values_get_a_clear_question_and_data_can_be_deleted
     await chat.say("300 a year")
     await chat.say("5 m tolerance")
     assert "dimension" in chat.text and await chat.slot("tolerance_mm") is None
-    await talk(chat, "0.1 mm", "talk to a human")
+    await talk(chat, "0.1 mm", "cheap")
+    assert "SEK 250" in chat.text  # a vague price: asked again with an example, no guess
+    assert await chat.slot("target_unit_cost_sek") is None
+    await chat.say("talk to a human")
     assert "advisor" in chat.text
     assert lead_store.get(chat.sender).handoff_state == "requested"
     assert await chat.slot("requested_slot") == "target_unit_cost_sek"  # interview goes on

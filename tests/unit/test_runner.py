@@ -261,7 +261,9 @@ def test_default_services_keep_rasa_and_actions_internal_and_the_secret_off_the_
 ):
     monkeypatch.setattr(config, "VAR_DIR", tmp_path)
     monkeypatch.delenv("RASA_JWT_SECRET", raising=False)
-    env = {"PATH": "/usr/bin", "TILLVERKA_WEB_PORT": "8123", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
+    env = {"PATH": "/usr/bin", "TILLVERKA_WEB_PORT": "8123", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+           "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
+    (tmp_path / "endpoints.yml").write_text("action_endpoint:\n  url: http://127.0.0.1:5055/webhook\n")
 
     services = {s.name: s for s in default_services(tmp_path, env)}
 
@@ -275,6 +277,8 @@ def test_default_services_keep_rasa_and_actions_internal_and_the_secret_off_the_
     secret = (tmp_path / "secrets" / "rasa_jwt").read_text().strip()
     assert rasa.env["RASA_JWT_SECRET"] == secret == web.env["RASA_JWT_SECRET"]
     assert not any(secret in arg for s in services.values() for arg in s.argv)
+    endpoints = Path(rasa.argv[rasa.argv.index("--endpoints") + 1])
+    assert f"db: {tmp_path}/t.db" in endpoints.read_text()  # transcripts beside our tables
     assert rasa.env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
     assert rasa.env["TF_INTER_OP_PARALLELISM_THREADS"] == "2"
     assert web.health_url == "http://127.0.0.1:8123/health"
