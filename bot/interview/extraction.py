@@ -48,6 +48,9 @@ CERTIFICATION_ENTITIES = ("certification", "certifications")
 # Optional questions a plain "no" answers (certifications: "no" means none required).
 DENY_SETTLES = ("process", "region", "timeline_weeks")
 DESCRIPTION_MIN_WORDS_VOLUNTEERED = 5
+SHORT_ANSWER_WORDS = 5
+# A description is a sentence or two; a pasted spec sheet is cut so slots and leads stay small.
+DESCRIPTION_MAX_CHARS = 500
 
 
 @dataclass
@@ -85,6 +88,10 @@ def _as_float(value: Any) -> float | None:
         return None
 
 
+def _short_answer(text: str) -> bool:
+    return len(text.split()) <= SHORT_ANSWER_WORDS and not any(c in text for c in "<>{}[]=")
+
+
 def _certifications(entities: list[dict]) -> list[str] | None:
     found: list[str] = []
     seen_any = False
@@ -105,9 +112,10 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
     for entity, slot in ENTITY_TO_SLOT.items():
         if values.get(entity) is not None:
             facts[slot] = values[entity]
-    # A bare number answers the numeric question being asked ("500", "0,05").
+    # A bare number answers the numeric question being asked ("500", "ca 0,05"), but only in
+    # a short answer: a number buried in a long or odd message is no answer.
     number = _as_float(values.get("number"))
-    if number is not None and turn.requested_slot in NUMERIC_SLOTS:
+    if number is not None and turn.requested_slot in NUMERIC_SLOTS and _short_answer(turn.text):
         facts.setdefault(turn.requested_slot, number)
     for slot in NUMERIC_SLOTS:
         if slot not in facts:
@@ -130,7 +138,9 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
 
 
 def _description(turn: Turn) -> str | None:
-    text = (turn.text or "").strip()
+    text = " ".join((turn.text or "").split())
+    if len(text) > DESCRIPTION_MAX_CHARS:
+        text = text[: DESCRIPTION_MAX_CHARS - 1].rstrip() + "…"
     if not text or text.startswith("/") or turn.intent in NOT_A_DESCRIPTION:
         return None
     words = len(text.split())

@@ -234,3 +234,15 @@ async def test_sv_start_over_and_a_new_product(chat):
     assert await chat.slot("material") == "fr4"  # "mönsterkort" names the board material
     await chat.say("ja")
     assert_recommendation(chat.recommendation, "prototype", annual_volume=5000, material="fr4")
+
+
+async def test_junk_input_is_answered_politely_and_nothing_collected_is_lost(chat):
+    await talk(chat, "hej, vi har en prototyp av en pump i rostfritt, 400 st per år")
+    before = await chat.slots()
+    for junk in ("🙂🙂🙂", "x" * 10_000, "/", "???", "{}[]<script>alert(1)</script>"):
+        replies = await chat.say(junk)
+        assert replies, f"no answer to {junk[:20]!r}"
+    after = await chat.slots()
+    for slot in ("design_maturity", "annual_volume", "material", "product_description"):
+        assert after[slot] == before[slot], slot
+    assert await chat.slot("requested_slot") == "tolerance_mm"

@@ -42,6 +42,11 @@ def test_a_bare_number_answers_the_question_asked(requested, expected):
     assert result.updates == expected
 
 
+@pytest.mark.parametrize("text", ["{}[]<script>alert(1)</script>", "we sold 3 of them to a customer last spring in Lund"])
+def test_a_number_buried_in_a_long_or_odd_message_is_no_answer(text):
+    assert extract(turn([ent("number", 1.0)], requested="tolerance_mm", text=text)).updates == {}
+
+
 def test_a_bare_number_without_a_numeric_question_is_ignored():
     assert extract(turn([ent("number", 500.0)], requested="material")).updates == {}
 
@@ -147,3 +152,9 @@ def test_no_to_certifications_means_none_required():
 def test_regulated_products_are_asked_about_certifications(description, regulated):
     needed = required_slots({"design_maturity": "prototype", "product_description": description})
     assert ("certifications" in needed) is regulated
+
+
+def test_a_pasted_wall_of_text_is_cut_to_a_short_description():
+    text = "aluminium housing " * 500
+    description = extract(turn(text=text, requested="product_description")).updates["product_description"]
+    assert len(description) == 500 and description.endswith("…")
