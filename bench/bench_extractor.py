@@ -6,15 +6,20 @@ Run: .venv/bin/python bench/bench_extractor.py
 from __future__ import annotations
 
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from rasa.shared.nlu.training_data.loading import load_data
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from bot.nlu.pipeline import extract_entities, warm_up
+from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+
+from bot.nlu.pipeline import extract_entities, warm_up  # noqa: E402
 
 
 def main() -> None:
-    texts = [m.get("text") for m in load_data("data/nlu").training_examples]
+    texts = [m.get("text") for m in load_data(str(ROOT / "data" / "nlu")).training_examples]
     started = time.perf_counter()
     warm_up()
     build_ms = (time.perf_counter() - started) * 1000
