@@ -11,7 +11,13 @@ def choose_language(
     entities: list[dict], current: str | None, locked: bool, intent: str | None = None
 ) -> tuple[str | None, bool]:
     """(language, locked) after this message."""
-    explicit = [e for e in entities if e.get("entity") == "language" and e.get("role") == "explicit"]
+    explicit = [
+        e
+        for e in entities
+        if e.get("entity") == "language"
+        and (e.get("role") == "explicit" or intent == "switch_language")  # a UI switch sends /switch_language{"language": ...}
+        and e.get("value") in ("sv", "en")
+    ]
     if explicit:
         return explicit[-1].get("value"), True
     if intent == "switch_language":

@@ -158,3 +158,7 @@ def test_a_pasted_wall_of_text_is_cut_to_a_short_description():
     text = "aluminium housing " * 500
     description = extract(turn(text=text, requested="product_description")).updates["product_description"]
     assert len(description) == 500 and description.endswith("…")
+
+
+def test_a_language_button_payload_sets_the_language():
+    assert choose_language([ent("language", "sv")], "en", False, "switch_language") == ("sv", True)
