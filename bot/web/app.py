@@ -1,4 +1,5 @@
-"""The Tillverka web app: the only public door for browsers (health and register API for now)."""
+"""The Tillverka web app: the only public door for browsers (the founders' chat, health and the
+register API)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from aiohttp import web
 
 from bot.secrets import get_or_create_secret
+from bot.web.chat import ChatSettings, setup_chat
 from bot.web.errors import ApiError, error_response, json_response
 from bot.web.housekeeping import setup_housekeeping
 from bot.web.register_api import (
@@ -29,14 +31,20 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(database_url: str | None = None, admin_token: str | None = None) -> web.Application:
+def create_app(
+    database_url: str | None = None,
+    admin_token: str | None = None,
+    chat_settings: ChatSettings | None = None,
+) -> web.Application:
     """The web app on `database_url` (default DATABASE_URL); `admin_token` guards the import
-    (default TILLVERKA_ADMIN_TOKEN, else var/secrets/admin_token)."""
+    (default TILLVERKA_ADMIN_TOKEN, else var/secrets/admin_token); the chat's settings come
+    from the environment unless given (see bot/web/chat.py)."""
     token = admin_token or get_or_create_secret("admin_token", "TILLVERKA_ADMIN_TOKEN")
     # a little above the import limit, so the import handler can answer 413 itself
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_IMPORT_BYTES + 65536)
     setup_register(app, database_url, token)
     setup_housekeeping(app, database_url)
+    setup_chat(app, database_url, chat_settings)
     app.router.add_get("/health", health)
     app.on_response_prepare.append(_add_security_headers)
     return app

@@ -86,6 +86,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Begäran kunde inte hanteras ({status}).",
         "The request could not be handled ({status}).",
     ),
+    # the website chat (docs/chat-protocol.md); the founder's message is kept to resend
+    "too_long": (
+        "Meddelandet är för långt: högst {max} tecken (ditt har {length}). Korta det gärna eller dela upp det.",
+        "The message is too long: at most {max} characters (yours has {length}). Please shorten it or split it up.",
+    ),
+    "rate_limited": (
+        "Du skickar meddelanden lite för snabbt. Vänta en liten stund och skicka igen.",
+        "You are sending messages a little too fast. Please wait a moment and send it again.",
+    ),
+    "bot_unavailable": (
+        "Assistenten kan inte svara just nu. Ditt meddelande finns kvar; försök igen om en stund.",
+        "The assistant can't answer right now. Your message is kept; please try again in a moment.",
+    ),
+    "bad_frame": (
+        "Chatten fick något den inte förstod och hoppade över det.",
+        "The chat received something it did not understand and skipped it.",
+    ),
+    "origin_not_allowed": (
+        "Chatten får inte öppnas från {origin}.",
+        "The chat may not be opened from {origin}.",
+    ),
+    "no_conversation": (
+        "Det finns inget samtal att hämta i den här webbläsaren.",
+        "There is no conversation to download in this browser.",
+    ),
     "internal_error": (
         "Något gick fel hos oss. Försök igen om en stund.",
         "Something went wrong on our side. Please try again in a moment.",

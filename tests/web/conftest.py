@@ -1,0 +1,418 @@
+"""The whole chat stack as real processes, once per test session: the action server, Rasa (the
+trained model, on a fresh SQLite database) and the web app, on free ports, with real Redis.
+
+The `stack` fixture is also what the browser tests use; its interface (attributes and
+`stop_rasa()` / `start_rasa()`) is documented on `Stack`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "tillverka.tar.gz"
+# Redis database the stack uses (flushed at start); change it to run two test sessions at once
+REDIS_DB = int(os.environ.get("TILLVERKA_TEST_REDIS_DB", "5"))
+REDIS_BASE = os.environ.get("TILLVERKA_TEST_REDIS", "redis://127.0.0.1:6379")
+START_TIMEOUT_S = 180.0  # Rasa loads the model in ~20-40 s on two cores
+STOP_GRACE_S = 15.0
+LOG_TAIL_LINES = 40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Process:
+    """One child in its own process group, its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], health_url: str, log: Path):
+        self.name, self.argv, self.env, self.health_url, self.log = name, argv, env, health_url, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # stop() reaches anything it forks
+            )
+
+    def wait_healthy(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode} before it answered "
+                    f"{self.health_url}\n{self.tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not answer {self.health_url} in time\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.proc.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def tail(self) -> str:
+        try:
+            lines = self.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+        except OSError:
+            return ""
+        return f"last output of {self.name} ({self.log}):\n" + "\n".join(lines)
+
+
+class Stack:
+    """The running stack.
+
+    Attributes: web_url (http://localhost:<port>), ws_url (ws://localhost:<port>/ws), rasa_url,
+    jwt_secret, database_url, redis_url, allowed_embed_origin (http://127.0.0.1:<embed_port>),
+    embed_port (free, for the browser tests' host page), cookie_key, admin_token, web_env (the
+    web app's environment, for a second in-process instance), log_dir.
+    Methods: stop_rasa(), start_rasa() (returns once Rasa answers again).
+    """
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.log_dir = tmp / "logs"
+        self.log_dir.mkdir()
+        web_port, rasa_port, actions_port = free_port(), free_port(), free_port()
+        self.embed_port = free_port()
+        self.web_url = f"http://localhost:{web_port}"
+        self.ws_url = f"ws://localhost:{web_port}/ws"
+        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        self.allowed_embed_origin = f"http://127.0.0.1:{self.embed_port}"
+        self.jwt_secret = secrets.token_urlsafe(48)
+        self.cookie_key = secrets.token_urlsafe(48)
+        self.admin_token = secrets.token_urlsafe(48)
+        self.database_url = f"sqlite:///{tmp / 'tillverka.db'}"
+        self.redis_url = f"{REDIS_BASE}/{REDIS_DB}"
+
+        python = sys.executable
+        base = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "DATABASE_URL": self.database_url,
+            "TILLVERKA_VAR_DIR": str(tmp / "var"),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        }
+        self.web_env = {
+            **base,
+            "REDIS_URL": self.redis_url,
+            "RASA_URL": self.rasa_url,
+            "RASA_JWT_SECRET": self.jwt_secret,
+            "TILLVERKA_ALLOWED_ORIGINS": self.allowed_embed_origin,
+            "TILLVERKA_COOKIE_KEY": self.cookie_key,
+            "TILLVERKA_ADMIN_TOKEN": self.admin_token,
+            # every test connects from 127.0.0.1: the per-IP limit would throttle the suite
+            "TILLVERKA_CHAT_RATE_PER_IP_MINUTE": "100000",
+        }
+        self.actions = _Process(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            {**base, "SANIC_HOST": "127.0.0.1"},
+            f"http://127.0.0.1:{actions_port}/health",
+            self.log_dir / "actions.log",
+        )
+        self.rasa = _Process(
+            "rasa",
+            [
+                python,
+                "-c",
+                "from bot.runner import exec_rasa; exec_rasa()",  # the secret stays off argv
+                "run",
+                "--enable-api",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self._endpoints(actions_port)),
+                "--credentials",
+                "credentials.yml",
+            ],
+            {
+                **base,
+                "RASA_JWT_SECRET": self.jwt_secret,
+                "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+                "TF_INTER_OP_PARALLELISM_THREADS": "2",
+            },
+            f"{self.rasa_url}/",
+            self.log_dir / "rasa.log",
+        )
+        self.web = _Process(
+            "web",
+            [python, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(web_port)],
+            self.web_env,
+            f"http://127.0.0.1:{web_port}/health",
+            self.log_dir / "web.log",
+        )
+
+    def _endpoints(self, actions_port: int) -> Path:
+        from bot.tracker_endpoints import write_endpoints
+
+        path = write_endpoints(ROOT, self.database_url, out=self.tmp / "endpoints.yml")
+        endpoints = yaml.safe_load(path.read_text())
+        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+        path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+        return path
+
+    def start(self) -> None:
+        for process in (self.actions, self.rasa, self.web):
+            process.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        for process in (self.actions, self.web, self.rasa):
+            process.wait_healthy(deadline)
+
+    def stop_rasa(self) -> None:
+        self.rasa.stop()
+
+    def start_rasa(self) -> None:
+        if self.rasa.proc is not None and self.rasa.proc.poll() is None:
+            return
+        self.rasa.start()
+        self.rasa.wait_healthy(time.monotonic() + START_TIMEOUT_S)
+
+    def stop(self) -> None:
+        for process in (self.web, self.rasa, self.actions):
+            process.stop()
+
+
+def _seed_register(database_url: str) -> None:
+    from bot.register.seed import ensure_seeded
+    from bot.register.store import RegisterStore
+
+    ensure_seeded(RegisterStore(database_url))
+
+
+def _flush_redis(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.fail(f"the web tests need Redis at {redis_url} ({exc}); start redis-server")
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def stack():
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    tmp = Path(tempfile.mkdtemp(prefix="tillverka-web-"))
+    running = Stack(tmp)
+    try:
+        _flush_redis(running.redis_url)
+        _seed_register(running.database_url)
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "web: starts the whole chat stack (Rasa, actions, web app)")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.web)
+
+
+# ---- a founder's browser, for the websocket tests
+
+RECEIVE_TIMEOUT_S = 30.0  # Rasa answers in well under a second; this only bounds a hang
+
+
+class ChatSocket:
+    """One open chat socket."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    async def send(self, frame: dict) -> None:
+        await self.ws.send_json(frame)
+
+    async def receive(self, timeout: float = RECEIVE_TIMEOUT_S) -> dict:
+        message = await self.ws.receive(timeout=timeout)
+        if message.type.name != "TEXT":
+            raise AssertionError(f"expected a text frame, got {message.type.name} {message.data!r}")
+        return json.loads(message.data)
+
+    async def hello(self, lang: str = "en") -> list[dict]:
+        """Say hello; the history the server answers with."""
+        await self.send({"type": "hello", "lang": lang})
+        frame = await self.receive()
+        assert frame["type"] == "history", frame
+        return frame["messages"]
+
+    async def say(self, text: str, message_id: str | None = None) -> dict:
+        """Send a message; the frame that settles it (bot or error), after its ack."""
+        message_id = message_id or uuid.uuid4().hex
+        await self.send({"type": "message", "id": message_id, "text": text})
+        return await self.settled(message_id)
+
+    async def settled(self, message_id: str) -> dict:
+        while True:
+            frame = await self.receive()
+            if frame["type"] in ("ack", "typing"):
+                continue
+            assert frame.get("reply_to") == message_id, frame
+            return frame
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class Browser:
+    """A founder's browser: one cookie jar (by hand: aiohttp's jar keeps Secure cookies off
+    plain http) and the chat sockets it opens."""
+
+    def __init__(self, stack: Stack, http, base_url: str | None = None) -> None:
+        self.stack, self.http = stack, http
+        self.base_url = base_url or stack.web_url
+        self.cookie: str | None = None  # the tv_conv value
+        self.sockets: list[ChatSocket] = []
+        self.extra_headers: dict[str, str] = {}  # e.g. X-Forwarded-For
+
+    @property
+    def conversation_id(self) -> str:
+        return self.cookie.split(".")[0]
+
+    def headers(self, lang: str = "en") -> dict[str, str]:
+        headers = {"Accept-Language": lang, **self.extra_headers}
+        if self.cookie:
+            headers["Cookie"] = f"tv_conv={self.cookie}"
+        return headers
+
+    def remember(self, response) -> None:
+        for value in response.headers.getall("Set-Cookie", []):
+            name, _, rest = value.partition("=")
+            if name == "tv_conv":
+                self.cookie = rest.split(";")[0]
+
+    async def open_page(self, path: str = "/", lang: str = "en"):
+        async with self.http.get(self.base_url + path, headers=self.headers(lang)) as response:
+            await response.read()
+            self.remember(response)
+            return response
+
+    async def connect(self, origin: str | None = None, lang: str = "en") -> ChatSocket:
+        ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
+        ws = await self.http.ws_connect(
+            ws_url, origin=origin or self.base_url, headers=self.headers(lang), autoping=True
+        )
+        self.remember(ws._response)
+        socket = ChatSocket(ws)
+        self.sockets.append(socket)
+        return socket
+
+    async def transcript(self, lang: str = "en"):
+        async with self.http.get(
+            self.base_url + "/api/chat/transcript", headers=self.headers(lang)
+        ) as response:
+            return response.status, dict(response.headers), await response.text()
+
+
+@pytest.fixture
+async def browsers(stack):
+    """Make Browser()s on the stack's web app (or on base_url); all closed afterwards."""
+    import aiohttp
+
+    made: list[Browser] = []
+    # each Browser keeps its own cookie: the session's shared jar would mix them up
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+        def browser(base_url: str | None = None) -> Browser:
+            made.append(Browser(stack, http, base_url))
+            return made[-1]
+
+        yield browser
+        for b in made:
+            for socket in b.sockets:
+                await socket.close()
+
+
+@contextlib.asynccontextmanager
+async def web_instance(stack: Stack, **env: str):
+    """Another web-app instance, in this process, on the stack's Rasa, database and Redis;
+    `env` overrides its settings (e.g. TILLVERKA_CHAT_RATE_PER_MINUTE="3"). Yields its
+    TestServer (base URL: str(server.make_url(""))); the app is server.app."""
+    from unittest import mock
+
+    from aiohttp.test_utils import TestServer
+
+    from bot.web.app import create_app
+
+    settings = {
+        k: v for k, v in stack.web_env.items() if k.startswith(("TILLVERKA_", "RASA_", "REDIS_"))
+    }
+    with mock.patch.dict(os.environ, {**settings, **env}):
+        app = create_app(stack.database_url, admin_token=stack.admin_token)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+async def rasa_events(stack: Stack, conversation_id: str) -> list[dict]:
+    """The conversation's events straight from Rasa's API (with the JWT), for checks."""
+    import aiohttp
+    import jwt
+
+    token = jwt.encode({"user": {"username": "test", "role": "admin"}}, stack.jwt_secret, "HS256")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+            params={"include_events": "ALL"},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            assert response.status == 200
+            return (await response.json())["events"]
