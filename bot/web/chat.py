@@ -440,7 +440,7 @@ class _Connection:
         ):
             await self.error("rate_limited", message_id)
             return
-        if not await self._enqueue({"type": "message", "id": message_id, "text": text}):
+        if not await self._enqueue({"type": "message", "id": message_id, "text": text, "display": display}):
             await self.error("rate_limited", message_id)
             return
         await self.send({"type": "ack", "id": message_id})
@@ -459,7 +459,7 @@ class _Connection:
                 if item["type"] == "hello":
                     await self._history()
                 else:
-                    await self._answer(item["id"], item["text"])
+                    await self._answer(item["id"], item["text"], item.get("display"))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -487,7 +487,7 @@ class _Connection:
             return
         await self.send({"type": "history", "messages": messages})
 
-    async def _answer(self, message_id: str, text: str) -> None:
+    async def _answer(self, message_id: str, text: str, display: str | None = None) -> None:
         replies, conversation_id = self.chat.replies, self.conversation_id
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.chat.settings.send_timeout_s + 5
@@ -504,7 +504,7 @@ class _Connection:
         await self.send({"type": "typing"})
         # shielded: if the founder disconnects meanwhile, the reply is still stored for the
         # resend after the reconnect, instead of Rasa getting the message twice
-        task = asyncio.create_task(self._ask_rasa(message_id, text))
+        task = asyncio.create_task(self._ask_rasa(message_id, text, display))
         _in_flight.add(task)
         task.add_done_callback(_in_flight.discard)
         reply = await asyncio.shield(task)
@@ -513,7 +513,7 @@ class _Connection:
         else:
             await self.send(reply)
 
-    async def _ask_rasa(self, message_id: str, text: str) -> dict | None:
+    async def _ask_rasa(self, message_id: str, text: str, display: str | None = None) -> dict | None:
         """The bot's reply frame, stored for resends; None (and nothing stored) on failure."""
         replies, conversation_id = self.chat.replies, self.conversation_id
         try:
@@ -522,7 +522,7 @@ class _Connection:
             await asyncio.get_running_loop().run_in_executor(
                 None, self.chat.conversations.touch, conversation_id
             )
-            messages = await self.chat.rasa.send(conversation_id, text, message_id)
+            messages = await self.chat.rasa.send(conversation_id, text, message_id, display)
         except (RasaUnavailable, SQLAlchemyError) as exc:
             log.warning("message not answered: %s", exc)
             await replies.release(conversation_id, message_id)

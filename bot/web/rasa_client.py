@@ -26,6 +26,9 @@ READ_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 3.0
 
 
+MAX_DISPLAY_CHARS = 200
+
+
 class RasaUnavailable(Exception):
     """Rasa did not answer, or answered with an error (never shown to the founder as is)."""
 
@@ -79,14 +82,24 @@ class RasaClient:
             raise RasaUnavailable(f"{method} {path} failed: {exc!r}") from exc
 
     async def send(
-        self, conversation_id: str, text: str, message_id: str | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        message_id: str | None = None,
+        display: str | None = None,
     ) -> list[dict]:
         """The bot's reply to `text` as protocol Messages. Rasa gets the sender, the text and
         the message's id (kept in the tracker, so history can tell the widget which of its
         messages were answered): nothing else the browser sent."""
         body: dict = {"sender": conversation_id, "message": text}
+        metadata: dict = {}
         if message_id is not None:
-            body["metadata"] = {"message_id": message_id}
+            metadata["message_id"] = message_id
+        if display and text.startswith("/"):
+            # what the founder saw on the button, for history and the transcript
+            metadata["display"] = display[:MAX_DISPLAY_CHARS]
+        if metadata:
+            body["metadata"] = metadata
         items = await self._json("POST", "/webhooks/rest/webhook", self._send_timeout, json=body)
         if not isinstance(items, list):
             raise RasaUnavailable("the REST channel did not answer with a list")
@@ -181,9 +194,11 @@ def messages_from_events(events: Iterable[Mapping]) -> list[dict]:
         kind = event.get("event")
         if kind == "user" and event.get("text"):
             text = str(event["text"])
-            title = next((b["title"] for b in last_buttons if b["payload"] == text), None)
-            message = {"from": "user", "text": title or text, "ts": ts}
             metadata = event.get("metadata") if isinstance(event.get("metadata"), Mapping) else {}
+            title = next((b["title"] for b in last_buttons if b["payload"] == text), None)
+            if text.startswith("/") and isinstance(metadata.get("display"), str):
+                title = metadata["display"]
+            message = {"from": "user", "text": title or text, "ts": ts}
             if isinstance(metadata.get("message_id"), str):
                 message["id"] = metadata["message_id"]
             messages.append(message)

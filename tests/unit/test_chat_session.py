@@ -251,3 +251,13 @@ def test_transcript_names_the_speakers_in_the_founders_language():
     english = transcript(messages, "en", now=1_700_000_100.0)
     assert "You: hej" in english and "Options: Nollserie" in english
     assert "Advisor: Hej från Almi" in english
+
+
+def test_a_ui_payload_shows_as_what_the_founder_clicked():
+    events = [
+        {"event": "user", "text": '/switch_language{"language": "en"}', "timestamp": 1.0,
+         "metadata": {"message_id": "m2", "display": "English"}},
+        {"event": "user", "text": "/start_over", "timestamp": 2.0, "metadata": {"display": "Börja om"}},
+        {"event": "user", "text": "plain words", "timestamp": 3.0, "metadata": {"display": "ignored"}},
+    ]
+    assert [m["text"] for m in messages_from_events(events)] == ["English", "Börja om", "plain words"]
