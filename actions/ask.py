@@ -20,7 +20,10 @@ STUCK_AFTER = 2
 def fresh_turn(tracker: Tracker) -> bool:
     """True when the form asks right after the founder's message, not after a rule's answer."""
     for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") not in ("interview_form", "action_extract_slots"):
+        if event.get("event") == "action" and event.get("name") not in (
+            "interview_form",
+            "action_extract_slots",
+        ):
             return event.get("name") == "action_listen"
     return True
 
@@ -52,7 +55,9 @@ class AskSlotAction(Action):
 
     def ask(self, dispatcher, slots: dict, lang: str) -> None:
         if self.slot == CONFIRM_SLOT:
-            dispatcher.utter_message(text=texts.summary(slots, lang), buttons=texts.confirm_buttons(lang))
+            dispatcher.utter_message(
+                text=texts.summary(slots, lang), buttons=texts.confirm_buttons(lang)
+            )
             return
         if (slots.get("failed_attempts") or 0) >= STUCK_AFTER:
             dispatcher.utter_message(text=texts.stuck_offer(self.slot, lang))
@@ -65,6 +70,4 @@ class AskSlotAction(Action):
 
 
 # One action class per form question; rasa-sdk registers every Action subclass it finds.
-ASK_ACTIONS = [
-    type(f"ActionAsk_{slot}", (AskSlotAction,), {"slot": slot}) for slot in FORM_SLOTS
-]
+ASK_ACTIONS = [type(f"ActionAsk_{slot}", (AskSlotAction,), {"slot": slot}) for slot in FORM_SLOTS]

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import lang_of, lead_store, profile_of, register_store
 from bot import recommendation
 from bot.i18n import pick
+from bot.slack.notify import notify_recommendation
 from bot.strategy import engine
 
 logger = logging.getLogger(__name__)
@@ -18,11 +19,17 @@ WHAT_IF_FACTORS = (2, 5, 10)
 
 
 def _entity(tracker: Tracker, name: str):
-    values = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == name]
+    values = [
+        e.get("value")
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == name
+    ]
     return values[-1] if values else None
 
 
-def _send_and_store(dispatcher, tracker: Tracker, profile, lang: str, intro: str | None = None) -> list:
+async def _send_and_store(
+    dispatcher, tracker: Tracker, profile, lang: str, intro: str | None = None
+) -> list:
     rec = recommendation.build(profile, lang, register_store())
     text = f"{intro}\n{rec.text}" if intro else rec.text
     dispatcher.utter_message(text=text, json_message=rec.payload)
@@ -40,6 +47,8 @@ def _send_and_store(dispatcher, tracker: Tracker, profile, lang: str, intro: str
                 "Note: I could not save this recommendation for the advisors right now.",
             )
         )
+    else:
+        await notify_recommendation(tracker.sender_id, lang, rec.payload)
     dispatcher.utter_message(response="utter_anything_else")
     return [
         SlotSet("production_path", rec.path),
@@ -66,7 +75,7 @@ class ActionRecommend(Action):
             )
             dispatcher.utter_message(response="utter_anything_else")
             return []
-        return _send_and_store(dispatcher, tracker, profile, lang)
+        return await _send_and_store(dispatcher, tracker, profile, lang)
 
 
 class ActionExplainPath(Action):
@@ -92,11 +101,13 @@ class ActionShowMore(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         lang = lang_of(tracker)
         if not tracker.get_slot("production_path"):
-            dispatcher.utter_message(text=pick(
-                lang,
-                "Jag har inga tillverkare att visa än: berätta först om produkten.",
-                "I have no manufacturers to show yet: tell me about the product first.",
-            ))
+            dispatcher.utter_message(
+                text=pick(
+                    lang,
+                    "Jag har inga tillverkare att visa än: berätta först om produkten.",
+                    "I have no manufacturers to show yet: tell me about the product first.",
+                )
+            )
             return []
         profile = profile_of(tracker)
         offset = int(tracker.get_slot("match_offset") or 0) + recommendation.PAGE_SIZE
@@ -104,7 +115,12 @@ class ActionShowMore(Action):
         text, manufacturers = recommendation.more_manufacturers(
             profile, lang, register_store(), processes, offset
         )
-        payload = {"type": "manufacturers", "offset": offset, "manufacturers": manufacturers}
+        payload = {
+            "type": "manufacturers",
+            "language": lang,
+            "offset": offset,
+            "manufacturers": manufacturers,
+        }
         dispatcher.utter_message(text=text, json_message=payload)
         return [SlotSet("match_offset", float(offset))] if manufacturers else []
 
@@ -128,27 +144,36 @@ class ActionWhatIf(Action):
                     'Which volume should I calculate? Write for example "what if we need 5000 a year", or choose:',
                 ),
                 buttons=[
-                    {"title": f"{factor}x", "payload": f'/what_if_volume{{"volume_multiplier": {factor}}}'}
+                    {
+                        "title": f"{factor}x",
+                        "payload": f'/what_if_volume{{"volume_multiplier": {factor}}}',
+                    }
                     for factor in WHAT_IF_FACTORS
                 ],
             )
             return []
         if factor is not None and not profile.annual_volume:
-            dispatcher.utter_message(text=pick(
-                lang,
-                "Jag vet inte er nuvarande volym än. Hur många per år?",
-                "I don't know your current volume yet. How many a year?",
-            ))
+            dispatcher.utter_message(
+                text=pick(
+                    lang,
+                    "Jag vet inte er nuvarande volym än. Hur många per år?",
+                    "I don't know your current volume yet. How many a year?",
+                )
+            )
             return []
         try:
             new_profile = engine.with_volume(profile, factor=factor, volume=volume)
         except ValueError:
             new_profile = None
         if new_profile is None or not new_profile.annual_volume or new_profile.annual_volume < 1:
-            dispatcher.utter_message(text=pick(
-                lang, "Volymen måste vara minst 1 st per år.", "The volume must be at least 1 a year."
-            ))
+            dispatcher.utter_message(
+                text=pick(
+                    lang,
+                    "Volymen måste vara minst 1 st per år.",
+                    "The volume must be at least 1 a year.",
+                )
+            )
             return []
         intro = recommendation.what_if_intro(new_profile.annual_volume, lang)
-        events = _send_and_store(dispatcher, tracker, new_profile, lang, intro)
+        events = await _send_and_store(dispatcher, tracker, new_profile, lang, intro)
         return [SlotSet("annual_volume", new_profile.annual_volume), *events]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 
-from actions.common import lang_of, lead_store
+from actions.common import lang_of, lead_store, profile_of
 from bot import privacy
 from bot.i18n import pick
+from bot.slack.notify import notify_handoff
 
 KEPT_ON_RESET = ("language", "language_locked", "welcomed")
 
@@ -23,14 +24,18 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         lang = lang_of(tracker)
-        lead_store().request_handoff(tracker.sender_id, lang, tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(text=pick(
-            lang,
-            "Jag har bett en rådgivare att höra av sig till dig här i chatten, oftast inom en arbetsdag. "
-            "Under tiden kan vi fortsätta.",
-            "I've asked an advisor to get back to you here in the chat, usually within one working day. "
-            "Meanwhile we can continue.",
-        ))
+        text = tracker.latest_message.get("text") or ""
+        lead_store().request_handoff(tracker.sender_id, lang, text)
+        await notify_handoff(tracker.sender_id, lang, text, profile_of(tracker).to_payload())
+        dispatcher.utter_message(
+            text=pick(
+                lang,
+                "Jag har bett en rådgivare att höra av sig till dig här i chatten, oftast inom en arbetsdag. "
+                "Under tiden kan vi fortsätta.",
+                "I've asked an advisor to get back to you here in the chat, usually within one working day. "
+                "Meanwhile we can continue.",
+            )
+        )
         return []
 
 
@@ -42,14 +47,21 @@ class ActionDeleteData(Action):
         lang = lang_of(tracker)
         lead_store().delete(tracker.sender_id)
         privacy.request_erasure(tracker.sender_id)
-        dispatcher.utter_message(text=pick(
-            lang,
-            "Klart: din profil och dina uppgifter är raderade, och samtalet tas bort inom några minuter. "
-            "Skriver du igen börjar vi från början.",
-            "Done: your profile and details are deleted, and this conversation is erased within a few "
-            "minutes. If you write again, we start from scratch.",
-        ))
-        return [ActiveLoop(None), SlotSet("requested_slot", None), AllSlotsReset(), SlotSet("language", lang)]
+        dispatcher.utter_message(
+            text=pick(
+                lang,
+                "Klart: din profil och dina uppgifter är raderade, och samtalet tas bort inom några minuter. "
+                "Skriver du igen börjar vi från början.",
+                "Done: your profile and details are deleted, and this conversation is erased within a few "
+                "minutes. If you write again, we start from scratch.",
+            )
+        )
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            AllSlotsReset(),
+            SlotSet("language", lang),
+        ]
 
 
 class ActionStartOver(Action):
@@ -57,7 +69,7 @@ class ActionStartOver(Action):
         return "action_start_over"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        dispatcher.utter_message(text=pick(
-            lang_of(tracker), "Okej, vi börjar om från början.", "OK, let's start over."
-        ))
+        dispatcher.utter_message(
+            text=pick(lang_of(tracker), "Okej, vi börjar om från början.", "OK, let's start over.")
+        )
         return [ActiveLoop(None), SlotSet("requested_slot", None), *_reset_keeping(tracker)]

@@ -65,7 +65,12 @@ class LeadStore:
                     .values(updated_at=now, **values)
                 )
             else:
-                defaults = {"profile": "{}", "matches": "[]", "handoff_state": "none", "status": "open"}
+                defaults = {
+                    "profile": "{}",
+                    "matches": "[]",
+                    "handoff_state": "none",
+                    "status": "open",
+                }
                 conn.execute(
                     insert(leads_table).values(
                         conversation_id=conversation_id,

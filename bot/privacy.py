@@ -47,8 +47,12 @@ def _now() -> datetime:
 def request_erasure(conversation_id: str, url: str | None = None) -> None:
     engine = get_engine(url)
     with engine.begin() as conn:
-        conn.execute(delete(erasure_requests).where(erasure_requests.c.conversation_id == conversation_id))
-        conn.execute(insert(erasure_requests).values(conversation_id=conversation_id, requested_at=_now()))
+        conn.execute(
+            delete(erasure_requests).where(erasure_requests.c.conversation_id == conversation_id)
+        )
+        conn.execute(
+            insert(erasure_requests).values(conversation_id=conversation_id, requested_at=_now())
+        )
 
 
 def _rasa_events_table(engine: Engine) -> Table | None:
@@ -57,7 +61,9 @@ def _rasa_events_table(engine: Engine) -> Table | None:
     return Table("events", MetaData(), autoload_with=engine)
 
 
-def erase_due(url: str | None = None, tracker_url: str | None = None, now: datetime | None = None) -> int:
+def erase_due(
+    url: str | None = None, tracker_url: str | None = None, now: datetime | None = None
+) -> int:
     """Delete the transcripts of requests older than QUIET_SECONDS; returns how many."""
     engine = get_engine(url)
     tracker_engine = get_engine(tracker_url) if tracker_url else engine
@@ -67,7 +73,8 @@ def erase_due(url: str | None = None, tracker_url: str | None = None, now: datet
             row.conversation_id
             for row in conn.execute(
                 select(erasure_requests.c.conversation_id).where(
-                    erasure_requests.c.erased_at.is_(None), erasure_requests.c.requested_at <= cutoff
+                    erasure_requests.c.erased_at.is_(None),
+                    erasure_requests.c.requested_at <= cutoff,
                 )
             )
         ]
@@ -102,7 +109,9 @@ def expire_old(url: str | None = None, days: int | None = None, now: datetime | 
             stale = [
                 row.sender_id
                 for row in conn.execute(
-                    select(events.c.sender_id).group_by(events.c.sender_id).having(latest < cutoff.timestamp())
+                    select(events.c.sender_id)
+                    .group_by(events.c.sender_id)
+                    .having(latest < cutoff.timestamp())
                 )
             ]
             if stale:

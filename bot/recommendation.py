@@ -46,8 +46,12 @@ def matched_processes(strategy) -> list[str]:
     return chosen[:MAX_MATCH_PROCESSES]
 
 
-def find_manufacturers(store: RegisterStore, profile: Profile, processes: list[str], lang: str, offset: int = 0):
-    return match(store, requirements_for(profile, processes), lang=lang, limit=PAGE_SIZE, offset=offset)
+def find_manufacturers(
+    store: RegisterStore, profile: Profile, processes: list[str], lang: str, offset: int = 0
+):
+    return match(
+        store, requirements_for(profile, processes), lang=lang, limit=PAGE_SIZE, offset=offset
+    )
 
 
 def build(profile: Profile, lang: str, store: RegisterStore) -> Recommendation:
@@ -69,7 +73,7 @@ def build(profile: Profile, lang: str, store: RegisterStore) -> Recommendation:
     return Recommendation(strategy.path, render_text(payload, lang), payload)
 
 
-def _process_line(option: dict, lang: str) -> str:
+def process_line(option: dict, lang: str) -> str:
     name = vocabulary.label(vocabulary.PROCESS_LABELS, option["process"], lang)
     unit = format_range(*option["unit_cost_sek_range"], lang, "sek")
     tooling = (
@@ -88,7 +92,9 @@ def _process_line(option: dict, lang: str) -> str:
     if option.get("break_even_units") and option.get("break_even_against"):
         other = vocabulary.label(vocabulary.PROCESS_LABELS, option["break_even_against"], lang)
         units = format_range(*option["break_even_units"], lang, "units")
-        line += pick(lang, f"; brytpunkt mot {other} vid {units}", f"; break-even with {other} at {units}")
+        line += pick(
+            lang, f"; brytpunkt mot {other} vid {units}", f"; break-even with {other} at {units}"
+        )
     return line
 
 
@@ -101,7 +107,13 @@ def manufacturer_lines(manufacturers: list[dict], lang: str, start: int = 1) -> 
 
 
 def no_match_lines(no_match: dict, lang: str) -> list[str]:
-    lines = [pick(lang, "Ingen tillverkare i registret passar alla krav.", "No manufacturer in the register meets every requirement.")]
+    lines = [
+        pick(
+            lang,
+            "Ingen tillverkare i registret passar alla krav.",
+            "No manufacturer in the register meets every requirement.",
+        )
+    ]
     if no_match.get("reason"):
         lines.append(no_match["reason"])
     lines += [f"- {text}" for text in no_match.get("relaxations") or []]
@@ -114,8 +126,12 @@ def render_text(payload: dict, lang: str) -> str:
     lines += [f"- {reason}" for reason in payload.get("reasons", [])]
     lines += [f"- {text}" for text in payload.get("assumptions", [])]
     if payload.get("processes"):
-        lines.append(pick(lang, "Tillverkningsmetoder (ungefärliga kostnader):", "Processes (rough costs):"))
-        lines += [f"{n}. {_process_line(o, lang)}" for n, o in enumerate(payload["processes"], start=1)]
+        lines.append(
+            pick(lang, "Tillverkningsmetoder (ungefärliga kostnader):", "Processes (rough costs):")
+        )
+        lines += [
+            f"{n}. {process_line(o, lang)}" for n, o in enumerate(payload["processes"], start=1)
+        ]
     if payload.get("manufacturers"):
         lines.append(
             pick(
@@ -136,12 +152,18 @@ def render_text(payload: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
-def more_manufacturers(profile: Profile, lang: str, store: RegisterStore, processes: list[str], offset: int):
+def more_manufacturers(
+    profile: Profile, lang: str, store: RegisterStore, processes: list[str], offset: int
+):
     """The next page of matches: (text, manufacturer payloads)."""
     result = find_manufacturers(store, profile, processes, lang, offset=offset)
     if not result.matches:
         return (
-            pick(lang, "Det finns inga fler tillverkare som passar.", "There are no more matching manufacturers."),
+            pick(
+                lang,
+                "Det finns inga fler tillverkare som passar.",
+                "There are no more matching manufacturers.",
+            ),
             [],
         )
     shown_to = offset + len(result.matches)

@@ -22,6 +22,7 @@ import aiohttp
 
 from bot.config import ROOT
 from bot.secrets import get_or_create_secret
+from bot.slack.credentials import write_credentials
 from bot.tracker_endpoints import write_endpoints
 
 ACTIONS_PORT = 5055
@@ -52,7 +53,9 @@ def default_services(root: Path, env: Mapping[str, str]) -> list[Service]:
 
     `env` is the environment they inherit. Settings read from it: TILLVERKA_WEB_HOST,
     TILLVERKA_WEB_PORT, TF_INTRA_OP_PARALLELISM_THREADS and TF_INTER_OP_PARALLELISM_THREADS
-    (default 2 each); RASA_JWT_SECRET (else var/secrets/rasa_jwt, created once).
+    (default 2 each); RASA_JWT_SECRET (else var/secrets/rasa_jwt, created once); SLACK_BOT_TOKEN,
+    SLACK_SIGNING_SECRET and SLACK_API_URL (the Slack channel, on when token and secret are set;
+    the action server inherits them for advisors' notices).
     """
     python = sys.executable
     jwt_secret = get_or_create_secret("rasa_jwt", "RASA_JWT_SECRET")
@@ -86,7 +89,7 @@ def default_services(root: Path, env: Mapping[str, str]) -> list[Service]:
                 "--endpoints",
                 str(write_endpoints(root, env.get("DATABASE_URL"))),
                 "--credentials",
-                "credentials.yml",
+                str(write_credentials(root, env)),
             ],
             # "/" answers "Hello from Rasa" without a token, and only once the model is loaded.
             health_url=f"http://127.0.0.1:{RASA_PORT}/",

@@ -19,7 +19,12 @@ def tracker_store_config(database_url: str) -> dict:
     """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
     url = make_url(database_url)
     settings = {"type": "SQL", "dialect": url.drivername, "db": url.database}
-    for key, value in (("url", url.host), ("port", url.port), ("username", url.username), ("password", url.password)):
+    for key, value in (
+        ("url", url.host),
+        ("port", url.port),
+        ("username", url.username),
+        ("password", url.password),
+    ):
         if value is not None:
             settings[key] = value
     if url.query:

@@ -32,7 +32,14 @@ NO_FACT_INTENTS = frozenset(
     }
 )
 # Intents that can never be a product description even when one is asked for.
-NOT_A_DESCRIPTION = NO_FACT_INTENTS | {"skip_question", "affirm", "deny", "greet", "goodbye", "thank"}
+NOT_A_DESCRIPTION = NO_FACT_INTENTS | {
+    "skip_question",
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "thank",
+}
 
 ENTITY_TO_SLOT = {
     "annual_volume": "annual_volume",
@@ -75,7 +82,11 @@ def _last_values(entities: list[dict]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
-        if name == "tolerance_mm" and isinstance(values.get(name), float) and isinstance(value, float):
+        if (
+            name == "tolerance_mm"
+            and isinstance(values.get(name), float)
+            and isinstance(value, float)
+        ):
             value = min(value, values[name])
         values[name] = value
     return values

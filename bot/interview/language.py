@@ -15,7 +15,9 @@ def choose_language(
         e
         for e in entities
         if e.get("entity") == "language"
-        and (e.get("role") == "explicit" or intent == "switch_language")  # a UI switch sends /switch_language{"language": ...}
+        and (
+            e.get("role") == "explicit" or intent == "switch_language"
+        )  # a UI switch sends /switch_language{"language": ...}
         and e.get("value") in ("sv", "en")
     ]
     if explicit:

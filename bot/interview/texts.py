@@ -21,17 +21,35 @@ SLOT_NAMES = {
 }
 
 EXAMPLES = {
-    "product_description": {"sv": '"ett aluminiumhölje till en sensor, 10 cm"', "en": '"an aluminium housing for a sensor, 10 cm"'},
+    "product_description": {
+        "sv": '"ett aluminiumhölje till en sensor, 10 cm"',
+        "en": '"an aluminium housing for a sensor, 10 cm"',
+    },
     "design_maturity": {"sv": '"vi har en prototyp"', "en": '"we have a prototype"'},
-    "annual_volume": {"sv": '"500 st per år" eller "50 i månaden"', "en": '"500 a year" or "50 a month"'},
+    "annual_volume": {
+        "sv": '"500 st per år" eller "50 i månaden"',
+        "en": '"500 a year" or "50 a month"',
+    },
     "tolerance_mm": {"sv": '"±0,1 mm" eller "5 hundradelar"', "en": '"±0.1 mm" or "50 µm"'},
     "target_unit_cost_sek": {"sv": '"250 kr/st" eller "€20"', "en": '"SEK 250 each" or "$20"'},
-    "material": {"sv": '"aluminium", "rostfritt" eller "plast"', "en": '"aluminium", "stainless steel" or "plastic"'},
+    "material": {
+        "sv": '"aluminium", "rostfritt" eller "plast"',
+        "en": '"aluminium", "stainless steel" or "plastic"',
+    },
     "process": {"sv": '"CNC" eller "formsprutning"', "en": '"CNC" or "injection moulding"'},
-    "certifications": {"sv": '"ISO 9001" eller "inga krav"', "en": '"ISO 9001" or "no requirements"'},
-    "region": {"sv": '"Jönköping", "Skåne" eller "var som helst"', "en": '"Jönköping", "Skåne" or "anywhere"'},
+    "certifications": {
+        "sv": '"ISO 9001" eller "inga krav"',
+        "en": '"ISO 9001" or "no requirements"',
+    },
+    "region": {
+        "sv": '"Jönköping", "Skåne" eller "var som helst"',
+        "en": '"Jönköping", "Skåne" or "anywhere"',
+    },
     "timeline_weeks": {"sv": '"inom 8 veckor"', "en": '"within 8 weeks"'},
-    "profile_confirmed": {"sv": '"volym 2000 st" eller "toleransen är 0,1 mm"', "en": '"volume 2000" or "the tolerance is 0.1 mm"'},
+    "profile_confirmed": {
+        "sv": '"volym 2000 st" eller "toleransen är 0,1 mm"',
+        "en": '"volume 2000" or "the tolerance is 0.1 mm"',
+    },
 }
 
 
@@ -48,7 +66,9 @@ def describe_value(slot: str, value, lang: str) -> str:
     if slot == "design_maturity":
         return vocabulary.label(vocabulary.MATURITY_LABELS, value, lang)
     if slot == "annual_volume":
-        return pick(lang, f"{format_units(value, lang)} per år", f"{format_units(value, lang)} a year")
+        return pick(
+            lang, f"{format_units(value, lang)} per år", f"{format_units(value, lang)} a year"
+        )
     if slot == "tolerance_mm":
         return format_mm(value, lang)
     if slot == "target_unit_cost_sek":
@@ -60,7 +80,9 @@ def describe_value(slot: str, value, lang: str) -> str:
     if slot == "certifications":
         return ", ".join(vocabulary.label(vocabulary.CERTIFICATION_LABELS, c, lang) for c in value)
     if slot == "timeline_weeks":
-        return pick(lang, f"inom {format_weeks(value, lang)}", f"within {format_weeks(value, lang)}")
+        return pick(
+            lang, f"inom {format_weeks(value, lang)}", f"within {format_weeks(value, lang)}"
+        )
     return str(value)
 
 
@@ -75,7 +97,9 @@ def acknowledge(understood: list[str], slots: dict, lang: str) -> str | None:
             continue
         value = slots.get(slot)
         if value is None and slot == "region":
-            parts.append(pick(lang, "region: var som helst i Sverige", "region: anywhere in Sweden"))
+            parts.append(
+                pick(lang, "region: var som helst i Sverige", "region: anywhere in Sweden")
+            )
             continue
         parts.append(f"{slot_name(slot, lang)}: {describe_value(slot, value, lang)}")
     if not parts:
@@ -91,8 +115,10 @@ def summary(slots: dict, lang: str) -> str:
         value = slots.get(slot)
         if value is None and slot not in skipped:
             continue
-        shown = describe_value(slot, value, lang) if value is not None else pick(
-            lang, "ingen preferens", "no preference"
+        shown = (
+            describe_value(slot, value, lang)
+            if value is not None
+            else pick(lang, "ingen preferens", "no preference")
         )
         lines.append(f"- {slot_name(slot, lang)}: {shown}")
     lines.append(
@@ -179,7 +205,10 @@ def stuck_offer(slot: str, lang: str) -> str:
 def stuck_buttons(lang: str) -> list[dict]:
     return [
         {"title": pick(lang, "Hoppa över", "Skip it"), "payload": "/skip_question"},
-        {"title": pick(lang, "Prata med en rådgivare", "Talk to an advisor"), "payload": "/talk_to_human"},
+        {
+            "title": pick(lang, "Prata med en rådgivare", "Talk to an advisor"),
+            "payload": "/talk_to_human",
+        },
     ]
 
 

@@ -14,6 +14,7 @@ from actions.extract import ActionExtractProfile
 from actions.form import ValidateInterviewForm
 from actions.recommend import ActionExplainPath, ActionRecommend, ActionShowMore, ActionWhatIf
 from actions.service import ActionDeleteData, ActionHandoff, ActionStartOver
+from tests.unit.slack_stub import CHANNEL, clear_slack_env, slack  # noqa: F401
 
 PILOT_PROFILE = {
     "language": "en",
@@ -39,6 +40,12 @@ def database(tmp_path, monkeypatch):
     yield url
     common.register_store.cache_clear()
     common.lead_store.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_slack(monkeypatch):
+    # A developer's real Slack settings must never receive test notices.
+    clear_slack_env(monkeypatch)
 
 
 def tracker(slots=None, text="", intent="inform", entities=(), requested=None, latest_action="action_listen",
@@ -212,3 +219,31 @@ async def test_what_if_without_a_volume_offers_factors_as_buttons():
     messages, events = await run(ActionWhatIf(), tracker(PILOT_PROFILE, intent="what_if_volume"))
     assert events == []
     assert [b["payload"] for b in messages[0]["buttons"]][-1] == '/what_if_volume{"volume_multiplier": 10}'
+
+
+async def test_handoff_and_recommendation_notify_the_advisors_channel(slack):  # noqa: F811
+    await run(ActionHandoff(), tracker({**PILOT_PROFILE, "profile_confirmed": None}, text="a human please",
+                                       intent="talk_to_human", sender="U1_C1_17.5"))
+    await run(ActionRecommend(), tracker(PILOT_PROFILE, sender="U1_C1_17.5"))
+    link = "https://tillverka.example/advisor/leads/U1_C1_17.5"
+    assert [post["channel"] for post in slack.posts] == [CHANNEL, CHANNEL]
+    handoff, recommended = slack.posts
+    assert "asked for a human" in handoff["text"] and link in handoff["text"]
+    assert "a human please" in str(handoff["blocks"]) and "an aluminium sensor housing" in str(handoff["blocks"])
+    assert "pilot series" in recommended["text"] and link in recommended["text"]
+    assert "*Top matches*" in str(recommended["blocks"])
+
+
+async def test_what_if_notifies_too_and_a_refusing_slack_changes_nothing_for_the_founder(slack):  # noqa: F811
+    slack.answer = {"ok": False, "error": "channel_not_found"}
+    messages, events = await run(ActionWhatIf(), tracker(
+        PILOT_PROFILE, intent="what_if_volume", entities=[{"entity": "volume_multiplier", "value": 10.0}]))
+    assert len(slack.posts) == 1 and slot_events(events)["annual_volume"] == 5000.0
+    assert messages[0]["text"].startswith("If you need 5,000 units a year")
+
+
+async def test_without_slack_settings_nothing_is_posted(slack, monkeypatch):  # noqa: F811
+    clear_slack_env(monkeypatch)
+    await run(ActionHandoff(), tracker({"language": "sv"}, text="en människa tack", intent="talk_to_human"))
+    messages, _ = await run(ActionRecommend(), tracker(PILOT_PROFILE))
+    assert slack.posts == [] and any(m.get("custom") for m in messages)

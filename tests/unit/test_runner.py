@@ -264,6 +264,7 @@ def test_default_services_keep_rasa_and_actions_internal_and_the_secret_off_the_
     env = {"PATH": "/usr/bin", "TILLVERKA_WEB_PORT": "8123", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
            "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
     (tmp_path / "endpoints.yml").write_text("action_endpoint:\n  url: http://127.0.0.1:5055/webhook\n")
+    (tmp_path / "credentials.yml").write_text("rest:\n")
 
     services = {s.name: s for s in default_services(tmp_path, env)}
 
@@ -299,3 +300,19 @@ def test_bad_web_port_is_refused_with_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "VAR_DIR", tmp_path)
     with pytest.raises(ValueError, match="TILLVERKA_WEB_PORT must be a port number"):
         default_services(tmp_path, {"TILLVERKA_WEB_PORT": "eighty"})
+
+
+def test_slack_is_switched_on_by_token_and_secret_in_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "VAR_DIR", tmp_path / "var")
+    (tmp_path / "endpoints.yml").write_text("action_endpoint:\n  url: http://127.0.0.1:5055/webhook\n")
+    (tmp_path / "credentials.yml").write_text("rest:\n")
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s" * 32}
+
+    services = {s.name: s for s in default_services(tmp_path, env)}
+
+    rasa = services["rasa"]
+    credentials = Path(rasa.argv[rasa.argv.index("--credentials") + 1])
+    assert credentials == tmp_path / "var" / "credentials.yml"
+    assert "bot.slack.channel.TillverkaSlackInput" in credentials.read_text()
+    assert services["actions"].env["SLACK_BOT_TOKEN"] == "xoxb-test"  # advisors' notices
+    assert not any("xoxb-test" in arg for s in services.values() for arg in s.argv)

@@ -253,16 +253,6 @@ def stack():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "web: starts the whole chat stack (Rasa, actions, web app)")
-
-
-def pytest_collection_modifyitems(config, items):
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.web)
-
 
 # ---- a founder's browser, for the websocket tests
 
