@@ -7,38 +7,12 @@ holding the seeded sample register and the leads table.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "tillverka.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"action server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
+from tests.stack import MODEL, START_TIMEOUT_S, actions_process, free_port, service_env
 
 
 @pytest.fixture(scope="session")
@@ -49,25 +23,25 @@ def event_loop():
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("conversation") / "tillverka.db"
-    return f"sqlite:///{path}"
+def conversation_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("conversation")
 
 
 @pytest.fixture(scope="session")
-def action_server(database_url):
+def database_url(conversation_dir) -> str:
+    return f"sqlite:///{conversation_dir / 'tillverka.db'}"
+
+
+@pytest.fixture(scope="session")
+def action_server(conversation_dir, database_url):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SANIC_HOST": "127.0.0.1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    process = actions_process(service_env(conversation_dir, database_url), port, conversation_dir)
+    process.start()
     try:
-        wait_for(f"http://127.0.0.1:{port}/health", process)
+        process.wait_healthy(time.monotonic() + START_TIMEOUT_S)
         yield f"http://127.0.0.1:{port}/webhook"
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        process.stop()
 
 
 @pytest.fixture(scope="session")

@@ -22,10 +22,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.slack.stub import BOT_ID, BOT_USER_ID, TEAM_ID, SlackStub
-from tests.web.conftest import MODEL, ROOT, START_TIMEOUT_S, _Process, _seed_register, free_port
+from tests.stack import (
+    MODEL,
+    ROOT,
+    START_TIMEOUT_S,
+    Process,
+    actions_process,
+    free_port,
+    seed_register,
+    service_env,
+    write_test_endpoints,
+)
 
 ADVISORS_CHANNEL = "CADVISORS"
 REPLY_TIMEOUT_S = 30.0  # Rasa answers in well under a second; this only bounds a hang
@@ -62,25 +71,10 @@ class SlackStack:
             "SLACK_API_URL": stub.api_url,
             "SLACK_ADVISORS_CHANNEL": ADVISORS_CHANNEL,
         }
-        base = {
-            **env,
-            **slack_env,
-            "PYTHONUNBUFFERED": "1",
-            "DATABASE_URL": self.database_url,
-            "TILLVERKA_VAR_DIR": str(tmp / "var"),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        }
+        base = service_env(tmp, self.database_url, {**env, **slack_env})
         python = sys.executable
-        self.actions = _Process(
-            "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-            {**base, "SANIC_HOST": "127.0.0.1"},
-            f"http://127.0.0.1:{actions_port}/health",
-            self.log_dir / "actions.log",
-        )
-        self.rasa = _Process(
+        self.actions = actions_process(base, actions_port, self.log_dir)
+        self.rasa = Process(
             "rasa",
             [
                 python,
@@ -94,7 +88,7 @@ class SlackStack:
                 "--model",
                 str(MODEL),
                 "--endpoints",
-                str(self._endpoints(actions_port)),
+                str(write_test_endpoints(tmp, self.database_url, actions_port)),
                 "--credentials",
                 str(self._credentials(slack_env)),
             ],
@@ -106,15 +100,6 @@ class SlackStack:
             f"{self.rasa_url}/webhooks/slack/",  # answers once the Slack channel is mounted
             self.log_dir / "rasa.log",
         )
-
-    def _endpoints(self, actions_port: int) -> Path:
-        from bot.tracker_endpoints import write_endpoints
-
-        path = write_endpoints(ROOT, self.database_url, out=self.tmp / "endpoints.yml")
-        endpoints = yaml.safe_load(path.read_text())
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
-        path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
-        return path
 
     def _credentials(self, slack_env: dict) -> Path:
         from bot.slack.credentials import write_credentials
@@ -323,7 +308,7 @@ def slack():
     stub.start()
     running = SlackStack(tmp, stub)
     try:
-        _seed_register(running.database_url)
+        seed_register(running.database_url)
         running.start()
         yield running
     finally:

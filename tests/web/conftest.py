@@ -12,90 +12,28 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "tillverka.tar.gz"
+from tests.stack import (
+    MODEL,
+    START_TIMEOUT_S,
+    Process,
+    actions_process,
+    free_port,
+    seed_register,
+    service_env,
+    write_test_endpoints,
+)
+
 # Redis database the stack uses (flushed at start); change it to run two test sessions at once
 REDIS_DB = int(os.environ.get("TILLVERKA_TEST_REDIS_DB", "5"))
 REDIS_BASE = os.environ.get("TILLVERKA_TEST_REDIS", "redis://127.0.0.1:6379")
-START_TIMEOUT_S = 180.0  # Rasa loads the model in ~20-40 s on two cores
-STOP_GRACE_S = 15.0
-LOG_TAIL_LINES = 40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Process:
-    """One child in its own process group, its output in a log file."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], health_url: str, log: Path):
-        self.name, self.argv, self.env, self.health_url, self.log = name, argv, env, health_url, log
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # stop() reaches anything it forks
-            )
-
-    def wait_healthy(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name} exited with {self.proc.returncode} before it answered "
-                    f"{self.health_url}\n{self.tail()}"
-                )
-            try:
-                with urllib.request.urlopen(self.health_url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"{self.name} did not answer {self.health_url} in time\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.proc.wait(timeout=wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-    def tail(self) -> str:
-        try:
-            lines = self.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
-        except OSError:
-            return ""
-        return f"last output of {self.name} ({self.log}):\n" + "\n".join(lines)
 
 
 class Stack:
@@ -125,15 +63,7 @@ class Stack:
         self.redis_url = f"{REDIS_BASE}/{REDIS_DB}"
 
         python = sys.executable
-        base = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "DATABASE_URL": self.database_url,
-            "TILLVERKA_VAR_DIR": str(tmp / "var"),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        }
+        base = service_env(tmp, self.database_url)
         self.web_env = {
             **base,
             "REDIS_URL": self.redis_url,
@@ -145,14 +75,8 @@ class Stack:
             # every test connects from 127.0.0.1: the per-IP limit would throttle the suite
             "TILLVERKA_CHAT_RATE_PER_IP_MINUTE": "100000",
         }
-        self.actions = _Process(
-            "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-            {**base, "SANIC_HOST": "127.0.0.1"},
-            f"http://127.0.0.1:{actions_port}/health",
-            self.log_dir / "actions.log",
-        )
-        self.rasa = _Process(
+        self.actions = actions_process(base, actions_port, self.log_dir)
+        self.rasa = Process(
             "rasa",
             [
                 python,
@@ -167,7 +91,7 @@ class Stack:
                 "--model",
                 str(MODEL),
                 "--endpoints",
-                str(self._endpoints(actions_port)),
+                str(write_test_endpoints(tmp, self.database_url, actions_port)),
                 "--credentials",
                 "credentials.yml",
             ],
@@ -180,22 +104,13 @@ class Stack:
             f"{self.rasa_url}/",
             self.log_dir / "rasa.log",
         )
-        self.web = _Process(
+        self.web = Process(
             "web",
             [python, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(web_port)],
             self.web_env,
             f"http://127.0.0.1:{web_port}/health",
             self.log_dir / "web.log",
         )
-
-    def _endpoints(self, actions_port: int) -> Path:
-        from bot.tracker_endpoints import write_endpoints
-
-        path = write_endpoints(ROOT, self.database_url, out=self.tmp / "endpoints.yml")
-        endpoints = yaml.safe_load(path.read_text())
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
-        path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
-        return path
 
     def start(self) -> None:
         for process in (self.actions, self.rasa, self.web):
@@ -218,13 +133,6 @@ class Stack:
             process.stop()
 
 
-def _seed_register(database_url: str) -> None:
-    from bot.register.seed import ensure_seeded
-    from bot.register.store import RegisterStore
-
-    ensure_seeded(RegisterStore(database_url))
-
-
 def _flush_redis(redis_url: str) -> None:
     import redis
 
@@ -245,7 +153,7 @@ def stack():
     running = Stack(tmp)
     try:
         _flush_redis(running.redis_url)
-        _seed_register(running.database_url)
+        seed_register(running.database_url)
         running.start()
         yield running
     finally:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import free_port
+from tests.stack import free_port
 from tests.web.test_browser_chat import Contexts, chromium, wait_for_reply
 
 HOST_PAGE = """<!doctype html>

@@ -1,0 +1,127 @@
+"""Our servers as real child processes for the test suites that need them (conversation, web,
+Slack): free ports, one process group each with its output in a log, health waits, and the
+environment and files every one of them shares."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "tillverka.tar.gz"
+START_TIMEOUT_S = 180.0  # Rasa loads the model in ~20-40 s on two cores
+STOP_GRACE_S = 15.0
+LOG_TAIL_LINES = 40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Process:
+    """One child in its own process group, its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], health_url: str, log: Path):
+        self.name, self.argv, self.env, self.health_url, self.log = name, argv, env, health_url, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # stop() reaches anything it forks
+            )
+
+    def wait_healthy(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode} before it answered "
+                    f"{self.health_url}\n{self.tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not answer {self.health_url} in time\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.proc.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def tail(self) -> str:
+        try:
+            lines = self.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+        except OSError:
+            return ""
+        return f"last output of {self.name} ({self.log}):\n" + "\n".join(lines)
+
+
+def service_env(tmp: Path, database_url: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment all our test servers share: one database, a private var/, quiet logs."""
+    return {
+        **(os.environ if env is None else env),
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": database_url,
+        "TILLVERKA_VAR_DIR": str(tmp / "var"),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
+
+
+def actions_process(base: dict[str, str], port: int, log_dir: Path) -> Process:
+    """The action server, as `make run` starts it (internal only)."""
+    return Process(
+        "actions",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        {**base, "SANIC_HOST": "127.0.0.1"},
+        f"http://127.0.0.1:{port}/health",
+        log_dir / "actions.log",
+    )
+
+
+def write_test_endpoints(tmp: Path, database_url: str, actions_port: int) -> Path:
+    """Rasa's endpoints: the tracker store on `database_url`, actions on `actions_port`."""
+    from bot.tracker_endpoints import write_endpoints
+
+    path = write_endpoints(ROOT, database_url, out=tmp / "endpoints.yml")
+    endpoints = yaml.safe_load(path.read_text())
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def seed_register(database_url: str) -> None:
+    from bot.register.seed import ensure_seeded
+    from bot.register.store import RegisterStore
+
+    ensure_seeded(RegisterStore(database_url))
