@@ -12,7 +12,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: shell setup train run test lint validate unit conversation stories nlu-report register-sample clean
+.PHONY: shell setup train run test lint validate unit conversation stories nlu-report register-sample clean \
+	dev-admin advisor-user expire
 
 setup: $(VENV)/.installed
 
@@ -66,6 +67,18 @@ nlu-report: setup
 
 register-sample: setup
 	$(PY) scripts/generate_register.py --count 300 --seed 20261127 --out data/register/manufacturers_sample.csv
+
+# Advisors' accounts (docs/advisor.md). A development admin for `make run` (prints its password):
+dev-admin: setup
+	$(PY) -m bot.advisors dev-admin
+
+# make advisor-user EMAIL=anna@example.se NAME="Anna Berg" [ROLE=admin] (asks for the password)
+advisor-user: setup
+	$(PY) -m bot.advisors create-user "$(EMAIL)" --name "$(NAME)" --role $(or $(ROLE),advisor)
+
+# Removes conversations older than the retention period (TILLVERKA_RETENTION_DAYS, default 365)
+expire: setup
+	$(PY) -m bot.advisors expire
 
 clean:
 	rm -rf models results var/tillverka.db

@@ -130,9 +130,11 @@ def listen_address(env: Mapping[str, str]) -> tuple[str, int]:
 
 def default_ready_line(env: Mapping[str, str]) -> str:
     host, port = listen_address(env)
+    url = _local_url(host, port)
     return (
-        f"Tillverka is ready: {_local_url(host, port)} "
-        f"(Rasa on 127.0.0.1:{RASA_PORT}, actions on 127.0.0.1:{ACTIONS_PORT})"
+        f"Tillverka is ready: {url} "
+        f"(Rasa on 127.0.0.1:{RASA_PORT}, actions on 127.0.0.1:{ACTIONS_PORT}); "
+        f"advisors: {url}/advisor (an account: make dev-admin)"
     )
 
 

@@ -1,8 +1,9 @@
-"""Rasa's endpoints with the tracker store on DATABASE_URL.
+"""Rasa's endpoints with the tracker store and our event broker on DATABASE_URL.
 
 Transcripts must live in the same database as our tables (advisors read them, erasure and
 retention delete them), so `make run` writes var/endpoints.yml from endpoints.yml with the
-tracker store taken from DATABASE_URL (default: the SQLite file under var/).
+tracker store taken from DATABASE_URL (default: the SQLite file under var/), and with our event
+broker, which copies what Rasa saves into the leads and the transcript search index.
 """
 
 from __future__ import annotations
@@ -32,10 +33,21 @@ def tracker_store_config(database_url: str) -> dict:
     return settings
 
 
+EVENT_BROKER = "bot.transcript_broker.TranscriptBroker"
+
+
+def event_broker_config(database_url: str) -> dict:
+    """Rasa's settings for bot.transcript_broker on our database."""
+    return {"type": EVENT_BROKER, "url": database_url}
+
+
 def write_endpoints(root: Path, database_url: str | None = None, out: Path | None = None) -> Path:
-    """var/endpoints.yml: endpoints.yml with the tracker store on `database_url`."""
+    """var/endpoints.yml: endpoints.yml with the tracker store and the event broker on
+    `database_url`."""
     endpoints = yaml.safe_load((root / "endpoints.yml").read_text()) or {}
-    endpoints["tracker_store"] = tracker_store_config(database_url or config.database_url())
+    database_url = database_url or config.database_url()
+    endpoints["tracker_store"] = tracker_store_config(database_url)
+    endpoints["event_broker"] = event_broker_config(database_url)
     out = out or config.VAR_DIR / "endpoints.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-MARKED_FOLDERS = ("conversation", "web", "slack")
+MARKED_FOLDERS = ("conversation", "web", "slack", "advisor")
 
 
 def pytest_collection_modifyitems(config, items):

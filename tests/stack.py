@@ -109,6 +109,57 @@ def actions_process(base: dict[str, str], port: int, log_dir: Path) -> Process:
     )
 
 
+def rasa_process(
+    base: dict[str, str],
+    port: int,
+    endpoints: Path,
+    credentials: Path | str,
+    log_dir: Path,
+    jwt_secret: str,
+    health_path: str = "/",
+) -> Process:
+    """Rasa with its HTTP API behind a JWT, as `make run` starts it (the secret off argv)."""
+    return Process(
+        "rasa",
+        [
+            sys.executable,
+            "-c",
+            "from bot.runner import exec_rasa; exec_rasa()",
+            "run",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+        ],
+        {
+            **base,
+            "RASA_JWT_SECRET": jwt_secret,
+            "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+            "TF_INTER_OP_PARALLELISM_THREADS": "2",
+        },
+        f"http://127.0.0.1:{port}{health_path}",
+        log_dir / "rasa.log",
+    )
+
+
+def web_process(env: dict[str, str], port: int, log_dir: Path) -> Process:
+    """The web app (chat, advisor workspace, register API)."""
+    return Process(
+        "web",
+        [sys.executable, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        f"http://127.0.0.1:{port}/health",
+        log_dir / "web.log",
+    )
+
+
 def write_test_endpoints(tmp: Path, database_url: str, actions_port: int) -> Path:
     """Rasa's endpoints: the tracker store on `database_url`, actions on `actions_port`."""
     from bot.tracker_endpoints import write_endpoints

@@ -10,7 +10,13 @@ import io
 from dataclasses import dataclass, field
 
 from bot.register.record import Manufacturer, format_number
-from bot.register.validation import CSV_COLUMNS, RowError, clean_text, validate_row
+from bot.register.validation import (
+    CSV_COLUMNS,
+    LIST_SEPARATOR,
+    RowError,
+    clean_text,
+    validate_row,
+)
 
 
 @dataclass
@@ -41,6 +47,27 @@ class ImportReport:
                 f"… och {more} fel till." if lang == "sv" else f"… and {more} more errors."
             )
         return "\n".join(lines)
+
+
+def csv_fields(record: Manufacturer) -> dict[str, str]:
+    """A manufacturer as the text of its CSV row (column -> text), e.g. to fill an edit form;
+    validate_row reads it back as the same record."""
+    payload = record.to_payload()
+    return {column: _csv_text(payload[column]) for column in CSV_COLUMNS}
+
+
+def _csv_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):  # no thousands separator and no exponent: "0.02", "12000"
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, dict):
+        return LIST_SEPARATOR.join(f"{key}:{_csv_text(v)}" for key, v in value.items())
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return str(value)
 
 
 @dataclass

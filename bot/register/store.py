@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -33,9 +33,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db import get_engine, metadata
-from bot.register.csv_import import ImportReport, parse_csv
+from bot.register.csv_import import ImportReport, csv_fields, parse_csv
 from bot.register.record import Manufacturer
-from bot.register.validation import normalise_county
+from bot.register.validation import RowError, normalise_county, validate_fields
 
 manufacturers = Table(
     "manufacturers",
@@ -197,6 +197,16 @@ class RegisterStore:
             updated = self._replace(conn, parsed.manufacturers)
         return ImportReport(ok=True, imported=len(parsed.manufacturers), errors=[], updated=updated)
 
+    def update_one(self, record_id: str, fields: Mapping[str, str]) -> list[RowError]:
+        """Save one firm edited in a form (CSV column -> text), checked like a CSV row; the
+        errors (line 1) and nothing saved, or [] once it is upserted."""
+        record, errors = validate_fields(record_id, fields)
+        if errors:
+            return errors
+        with self.engine.begin() as conn:
+            self._replace(conn, [record])
+        return []
+
     def _replace(self, conn: Connection, records: list[Manufacturer]) -> int:
         """Upsert as delete + insert inside the caller's transaction; returns how many existed."""
         existed = 0
@@ -234,6 +244,11 @@ class RegisterStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(manufacturers).where(manufacturers.c.id == id)).first()
         return _record(row) if row else None
+
+    def row_fields(self, record_id: str) -> dict[str, str] | None:
+        """A firm's current values as the text of its CSV row (for the edit form), or None."""
+        record = self.get(record_id)
+        return csv_fields(record) if record else None
 
     def count(self) -> int:
         with self.engine.connect() as conn:

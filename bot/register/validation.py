@@ -94,6 +94,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "id '{value}' används redan på rad {first_line}",
         "id '{value}' is already used on line {first_line}",
     ),
+    "id_changed": (
+        "id kan inte ändras här ('{value}' i stället för '{id}'); importera en CSV-fil för att byta id",
+        "the id can't be changed here ('{value}' instead of '{id}'); import a CSV file to change ids",
+    ),
     "bad_id": (
         "id '{value}' får bara innehålla bokstäver a–z, siffror, '-', '_' och '.' (högst 64 tecken)",
         "id '{value}' may only contain letters a–z, digits, '-', '_' and '.' (at most 64 characters)",
@@ -441,3 +445,20 @@ def validate_row(line: int, row: Mapping[str, str]) -> tuple[Manufacturer | None
         sample_data=sample,
     )
     return record, []
+
+
+def validate_fields(
+    record_id: str, fields: Mapping[str, object]
+) -> tuple[Manufacturer | None, list[RowError]]:
+    """One firm edited in a form, checked exactly like a CSV row (reported as line 1).
+
+    The id is the one being edited (from the URL): an "id" field that names another firm is an
+    error, not a rename. Keys that are no CSV column are ignored; a missing column is empty."""
+    row = {c: "" if fields.get(c) is None else str(fields.get(c)) for c in CSV_COLUMNS}
+    given = clean_text(row["id"])
+    row["id"] = record_id
+    record, errors = validate_row(1, row)
+    if given and given != clean_text(record_id):
+        errors = [RowError(1, "id", "id_changed", {"value": given, "id": record_id}), *errors]
+        record = None
+    return record, errors

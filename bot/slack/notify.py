@@ -1,24 +1,21 @@
 """Advisors' channel notices, posted from the action server to Slack's Web API.
 
-Plain aiohttp on purpose: the action server must stay free of spaCy and Rasa core. A notice is
-a courtesy to advisors, so it never fails the founder's turn: it gives up after a few seconds,
-logs why, and answers False.
+Plain aiohttp (bot.slack.post) on purpose: the action server must stay free of spaCy and Rasa
+core. A notice is a courtesy to advisors, so it never fails the founder's turn: it gives up
+after a few seconds, logs why, and answers False.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from dataclasses import dataclass
 
-import aiohttp
-
 from bot.slack.notice_blocks import handoff_notice, recommendation_notice
+from bot.slack.post import DEFAULT_API_URL, SlackPoster, SlackPostError, method_url
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://slack.com/api/"
 TIMEOUT_SECONDS = 5.0
 
 
@@ -44,7 +41,7 @@ class NoticeSettings:
         return bool(self.token and self.channel)
 
     def method_url(self, method: str) -> str:
-        return f"{self.api_url.rstrip('/')}/{method}"
+        return method_url(self.api_url, method)
 
 
 async def post_notice(
@@ -54,33 +51,17 @@ async def post_notice(
     settings = settings or NoticeSettings.from_env()
     if not settings.enabled:
         return False
-    body = {"channel": settings.channel, "text": text, "blocks": blocks}
-    headers = {
-        "Authorization": f"Bearer {settings.token}",
-        "Content-Type": "application/json; charset=utf-8",
-    }
+    poster = SlackPoster(settings.token, settings.api_url, timeout=TIMEOUT_SECONDS)
     try:
-        timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(
-                settings.method_url("chat.postMessage"), json=body, headers=headers
-            ) as response:
-                answer = await response.json(content_type=None)
-                status = response.status
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as error:
-        logger.warning(
-            "Slack notice to %s failed: %s", settings.channel, error or type(error).__name__
-        )
+        await poster.post_message(settings.channel, text, blocks=blocks)
+    except SlackPostError as error:
+        logger.warning("Slack notice to %s failed: %s", settings.channel, error)
         return False
     except Exception:  # a notice never fails the founder's turn, whatever went wrong
         logger.exception("Slack notice to %s failed unexpectedly", settings.channel)
         return False
-    if not isinstance(answer, dict) or not answer.get("ok"):
-        error = answer.get("error") if isinstance(answer, dict) else answer
-        logger.warning(
-            "Slack refused the notice to %s (HTTP %s): %s", settings.channel, status, error
-        )
-        return False
+    finally:
+        await poster.close()
     return True
 
 

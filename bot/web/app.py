@@ -1,5 +1,5 @@
-"""The Tillverka web app: the only public door for browsers (the founders' chat, health and the
-register API)."""
+"""The Tillverka web app: the only public door for browsers (the founders' chat, the advisors'
+workspace, health and the register API)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import logging
 from aiohttp import web
 
 from bot.secrets import get_or_create_secret
+from bot.web.advisor import setup_advisor
 from bot.web.chat import ChatSettings, setup_chat
 from bot.web.errors import ApiError, error_response, json_response
+from bot.web.handover import setup_handover
 from bot.web.housekeeping import setup_housekeeping
 from bot.web.register_api import (
     MAX_IMPORT_BYTES,
@@ -45,6 +47,8 @@ def create_app(
     setup_register(app, database_url, token)
     setup_housekeeping(app, database_url)
     setup_chat(app, database_url, chat_settings)
+    setup_handover(app)
+    setup_advisor(app, database_url)
     app.router.add_get("/health", health)
     app.on_response_prepare.append(_add_security_headers)
     return app

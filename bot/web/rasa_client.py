@@ -108,6 +108,13 @@ class RasaClient:
     async def history(self, conversation_id: str) -> list[dict]:
         """Every message of the conversation. Rasa creates a tracker for an id it does not know:
         call this only for conversations that have messages."""
+        tracker = await self.tracker(conversation_id)
+        return messages_from_events(tracker.get("events") or [])
+
+    async def tracker(self, conversation_id: str) -> dict:
+        """The tracker as Rasa's API gives it: every event, `paused`, `latest_input_channel`,
+        `slots`. For an id Rasa does not know, it answers a fresh session (session start
+        events, no `user` event) without storing it."""
         tracker = await self._json(
             "GET",
             f"/conversations/{quote(conversation_id, safe='')}/tracker",
@@ -116,7 +123,19 @@ class RasaClient:
         )
         if not isinstance(tracker, dict):
             raise RasaUnavailable("the tracker is not a JSON object")
-        return messages_from_events(tracker.get("events") or [])
+        return tracker
+
+    async def append_events(self, conversation_id: str, events: list[dict]) -> None:
+        """Append `events` to the tracker in one request, so they are stored together or not at
+        all (Rasa holds the conversation's lock meanwhile, so they land after a reply in
+        progress; hence the send timeout). Creates the tracker if there is none: check first."""
+        await self._json(
+            "POST",
+            f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
+            self._send_timeout,
+            params={"include_events": "NONE"},  # the answer is the tracker: keep it small
+            json=events,
+        )
 
 
 def _buttons(raw: object) -> list[dict]:
@@ -183,8 +202,9 @@ def _channel_items(event: Mapping) -> list[dict]:
 
 def messages_from_events(events: Iterable[Mapping]) -> list[dict]:
     """Protocol Messages from tracker events: the founder's words, the bot's and advisors'
-    (bot events marked `metadata.from == "advisor"`). A button the founder clicked shows as its
-    title, not as its payload; the founder's messages keep the id the widget sent them with."""
+    (bot events marked `metadata.from == "advisor"`, one Message each, see advisor_message). A
+    button the founder clicked shows as its title, not as its payload; the founder's messages
+    keep the id the widget sent them with."""
     messages: list[dict] = []
     last_buttons: list[dict] = []
     for event in events:
@@ -204,7 +224,11 @@ def messages_from_events(events: Iterable[Mapping]) -> list[dict]:
             messages.append(message)
         elif kind == "bot":
             metadata = event.get("metadata") if isinstance(event.get("metadata"), Mapping) else {}
-            grouper = _Grouper("advisor" if metadata.get("from") == "advisor" else "bot")
+            if metadata.get("from") == "advisor":
+                if event.get("text"):
+                    messages.append(advisor_message(event, ts))
+                continue
+            grouper = _Grouper("bot")
             for item in _channel_items(event):
                 grouper.add(item, ts)
             messages.extend(grouper.messages)
@@ -212,6 +236,23 @@ def messages_from_events(events: Iterable[Mapping]) -> list[dict]:
             if buttons:
                 last_buttons = buttons
     return messages
+
+
+ADVISOR_KINDS = ("takeover", "reply", "handback")
+
+
+def advisor_message(event: Mapping, ts: float | None = None) -> dict:
+    """An advisor's bot event as one protocol Message (the widget shows paragraphs itself), with
+    the advisor's display name and the kind of message, when the event carries them."""
+    metadata = event.get("metadata") if isinstance(event.get("metadata"), Mapping) else {}
+    if ts is None:
+        ts = round(float(event.get("timestamp") or 0), 3)
+    message = {"from": "advisor", "text": str(event.get("text") or "").strip(), "ts": ts}
+    if isinstance(metadata.get("advisor"), str) and metadata["advisor"].strip():
+        message["advisor"] = metadata["advisor"].strip()
+    if metadata.get("kind") in ADVISOR_KINDS:
+        message["kind"] = metadata["kind"]
+    return message
 
 
 _SPEAKERS = {
@@ -241,6 +282,8 @@ def transcript(messages: Iterable[Mapping], lang: str, now: float | None = None)
     ]
     for message in messages:
         speaker = pick(lang, *_SPEAKERS.get(message.get("from"), _SPEAKERS["bot"]))
+        if message.get("from") == "advisor" and message.get("advisor"):
+            speaker = f"{message['advisor']} ({speaker.lower()})"
         stamp = f"{_local_time(float(message.get('ts') or 0)):%Y-%m-%d %H:%M}"
         text = str(message.get("text") or "").strip()
         body = text.replace("\n", "\n    ")

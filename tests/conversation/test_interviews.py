@@ -133,7 +133,7 @@ async def test_en_impossible_values_get_a_clear_question_and_data_can_be_deleted
     assert await chat.slot("target_unit_cost_sek") is None
     await chat.say("talk to a human")
     assert "advisor" in chat.text
-    assert lead_store.get(chat.sender).handoff_state == "requested"
+    assert lead_store.get(chat.sender).handoff_requested
     assert await chat.slot("requested_slot") == "target_unit_cost_sek"  # interview goes on
     await chat.say("delete my data")
     assert "deleted" in chat.text

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import time
 import urllib.error
@@ -28,11 +27,12 @@ from tests.stack import (
     MODEL,
     ROOT,
     START_TIMEOUT_S,
-    Process,
     actions_process,
     free_port,
+    rasa_process,
     seed_register,
     service_env,
+    web_process,
     write_test_endpoints,
 )
 
@@ -49,7 +49,8 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class SlackStack:
-    """Attributes: stub (SlackStub), rasa_url, signing_secret, token, log_dir.
+    """Attributes: stub (SlackStub), rasa_url, jwt_secret (Rasa's HTTP API), web_url (the web
+    app, whose advisor replies reach Slack through the stub), signing_secret, token, log_dir.
 
     Methods post what Slack would post (signed unless told otherwise) and wait for the bot's
     posts in a thread."""
@@ -72,33 +73,30 @@ class SlackStack:
             "SLACK_ADVISORS_CHANNEL": ADVISORS_CHANNEL,
         }
         base = service_env(tmp, self.database_url, {**env, **slack_env})
-        python = sys.executable
         self.actions = actions_process(base, actions_port, self.log_dir)
-        self.rasa = Process(
-            "rasa",
-            [
-                python,
-                "-m",
-                "rasa",
-                "run",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(write_test_endpoints(tmp, self.database_url, actions_port)),
-                "--credentials",
-                str(self._credentials(slack_env)),
-            ],
+        self.jwt_secret = secrets.token_urlsafe(48)
+        self.rasa = rasa_process(
+            base,
+            rasa_port,
+            write_test_endpoints(tmp, self.database_url, actions_port),
+            self._credentials(slack_env),
+            self.log_dir,
+            self.jwt_secret,
+            health_path="/webhooks/slack/",  # answers once the Slack channel is mounted
+        )
+        # the web app, for the advisor workspace: replies go to Slack through the stub
+        web_port = free_port()
+        self.web_url = f"http://localhost:{web_port}"
+        self.web = web_process(
             {
                 **base,
-                "TF_INTRA_OP_PARALLELISM_THREADS": "2",
-                "TF_INTER_OP_PARALLELISM_THREADS": "2",
+                "RASA_URL": self.rasa_url,
+                "RASA_JWT_SECRET": self.jwt_secret,
+                "TILLVERKA_COOKIE_KEY": secrets.token_urlsafe(48),
+                "TILLVERKA_ADMIN_TOKEN": secrets.token_urlsafe(48),
             },
-            f"{self.rasa_url}/webhooks/slack/",  # answers once the Slack channel is mounted
-            self.log_dir / "rasa.log",
+            web_port,
+            self.log_dir,
         )
 
     def _credentials(self, slack_env: dict) -> Path:
@@ -107,14 +105,14 @@ class SlackStack:
         return write_credentials(ROOT, slack_env, out=self.tmp / "credentials.yml")
 
     def start(self) -> None:
-        for process in (self.actions, self.rasa):
+        for process in (self.actions, self.rasa, self.web):
             process.start()
         deadline = time.monotonic() + START_TIMEOUT_S
-        for process in (self.actions, self.rasa):
+        for process in (self.actions, self.web, self.rasa):
             process.wait_healthy(deadline)
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions):
+        for process in (self.web, self.rasa, self.actions):
             process.stop()
 
     # ---- what Slack sends

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import uuid
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from bot.register.store import RegisterStore
 from bot.register.validation import CSV_COLUMNS
-
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.unit.postgres_schema import postgres_schema_url
 
 
 def row(**overrides: object) -> dict[str, str]:
@@ -71,27 +65,10 @@ def _sqlite_store(tmp_path):
 
 
 def _postgres_store():
-    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    admin = create_engine(base, future=True)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at TEST_POSTGRES_URL={base}: {exc.orig}")
-    # A schema of our own, reached through search_path, so tests never see each other's rows.
-    schema = f"test_register_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    store = RegisterStore(f"{base}{separator}options={quote(f'-csearch_path={schema}')}")
-    try:
+    # a schema of our own, reached through search_path, so tests never see each other's rows
+    with postgres_schema_url("test_register") as url:
+        store = RegisterStore(url)
         yield store
-    finally:
-        store.engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # Test modules declare the fixture themselves (three lines), so that linting sees no magic:

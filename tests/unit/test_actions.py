@@ -196,7 +196,7 @@ async def test_what_if_with_an_impossible_factor_asks_again():
 
 async def test_handoff_and_delete(database):
     _, _ = await run(ActionHandoff(), tracker({"language": "en"}, text="a human please", intent="talk_to_human"))
-    assert common.lead_store().get("founder-1").handoff_state == "requested"
+    assert common.lead_store().get("founder-1").handoff_requested
     messages, events = await run(ActionDeleteData(), tracker({"language": "sv"}, intent="delete_data"))
     assert common.lead_store().get("founder-1") is None
     assert "raderade" in messages[0]["text"]

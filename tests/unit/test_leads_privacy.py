@@ -15,8 +15,8 @@ def test_a_recommendation_is_stored_and_updated(tmp_path):
     store.save_recommendation("c1", "sv", {"annual_volume": 500}, "pilot", [{"id": "m-1"}])
     store.save_recommendation("c1", "sv", {"annual_volume": 5000}, "full_scale", [])
     lead = store.get("c1")
-    assert (lead.path, lead.profile, lead.matches, lead.handoff_state) == (
-        "full_scale", {"annual_volume": 5000}, [], "none"
+    assert (lead.path, lead.profile, lead.matches, lead.handoff_requested) == (
+        "full_scale", {"annual_volume": 5000}, [], False
     )
 
 
@@ -24,7 +24,7 @@ def test_a_handoff_request_is_recorded_without_a_recommendation(tmp_path):
     store = LeadStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
     store.request_handoff("c2", "en", "can I talk to a person")
     lead = store.get("c2")
-    assert lead.handoff_state == "requested" and lead.path is None
+    assert lead.handoff_requested and lead.path is None
 
 
 def test_erasure_deletes_the_lead_and_later_the_transcript(tmp_path):
@@ -50,6 +50,7 @@ def test_erasure_deletes_the_lead_and_later_the_transcript(tmp_path):
 def test_conversations_expire_after_the_retention_period(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     LeadStore(url).save_recommendation("old", "en", {}, "pilot", [])
+    LeadStore(url).save_recommendation("new", "en", {}, "pilot", [])
     engine = get_engine(url)
     now = datetime.now(timezone.utc)
     old, recent = (now - timedelta(days=400)).timestamp(), (now - timedelta(days=2)).timestamp()
@@ -60,6 +61,7 @@ def test_conversations_expire_after_the_retention_period(tmp_path):
     assert privacy.expire_old(url, days=365) == 1
     with engine.connect() as conn:
         assert [r[0] for r in conn.execute(text("SELECT DISTINCT sender_id FROM events"))] == ["new"]
-    assert LeadStore(url).get("old") is not None  # updated just now
-    privacy.expire_old(url, days=365, now=later)
-    assert LeadStore(url).get("old") is None
+    # the lead goes with its conversation, however recently the lead itself was updated
+    assert LeadStore(url).get("old") is None and LeadStore(url).get("new") is not None
+    assert privacy.expire_old(url, days=365, now=later) == 1
+    assert LeadStore(url).get("new") is None

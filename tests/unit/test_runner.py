@@ -289,7 +289,8 @@ def test_default_services_keep_rasa_and_actions_internal_and_the_secret_off_the_
 
 def test_ready_line_text():
     assert default_ready_line({}) == (
-        "Tillverka is ready: http://127.0.0.1:8000 (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055)"
+        "Tillverka is ready: http://127.0.0.1:8000 (Rasa on 127.0.0.1:5005, actions on "
+        "127.0.0.1:5055); advisors: http://127.0.0.1:8000/advisor (an account: make dev-admin)"
     )
     # a public bind is still reached through loopback from this machine
     line = default_ready_line({"TILLVERKA_WEB_HOST": "0.0.0.0", "TILLVERKA_WEB_PORT": "9000"})

@@ -25,3 +25,11 @@ def test_generated_endpoints_keep_the_action_server(tmp_path):
     assert written["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
     assert written["tracker_store"]["db"] == f"{tmp_path}/x.db"
     assert out.stat().st_mode & 0o077 == 0
+
+
+def test_generated_endpoints_send_rasas_events_to_our_broker_on_the_same_database(tmp_path):
+    (tmp_path / "endpoints.yml").write_text("event_broker:\n  type: pika\n")
+    url = "postgresql://tv:s3cret@db.internal:5433/tillverka"
+    written = yaml.safe_load(write_endpoints(tmp_path, url, out=tmp_path / "e.yml").read_text())
+    assert written["event_broker"] == {"type": "bot.transcript_broker.TranscriptBroker", "url": url}
+    assert written["tracker_store"]["db"] == "tillverka"

@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import time
 import uuid
@@ -23,11 +22,12 @@ import pytest
 from tests.stack import (
     MODEL,
     START_TIMEOUT_S,
-    Process,
     actions_process,
     free_port,
+    rasa_process,
     seed_register,
     service_env,
+    web_process,
     write_test_endpoints,
 )
 
@@ -62,7 +62,6 @@ class Stack:
         self.database_url = f"sqlite:///{tmp / 'tillverka.db'}"
         self.redis_url = f"{REDIS_BASE}/{REDIS_DB}"
 
-        python = sys.executable
         base = service_env(tmp, self.database_url)
         self.web_env = {
             **base,
@@ -76,41 +75,15 @@ class Stack:
             "TILLVERKA_CHAT_RATE_PER_IP_MINUTE": "100000",
         }
         self.actions = actions_process(base, actions_port, self.log_dir)
-        self.rasa = Process(
-            "rasa",
-            [
-                python,
-                "-c",
-                "from bot.runner import exec_rasa; exec_rasa()",  # the secret stays off argv
-                "run",
-                "--enable-api",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(write_test_endpoints(tmp, self.database_url, actions_port)),
-                "--credentials",
-                "credentials.yml",
-            ],
-            {
-                **base,
-                "RASA_JWT_SECRET": self.jwt_secret,
-                "TF_INTRA_OP_PARALLELISM_THREADS": "2",
-                "TF_INTER_OP_PARALLELISM_THREADS": "2",
-            },
-            f"{self.rasa_url}/",
-            self.log_dir / "rasa.log",
+        self.rasa = rasa_process(
+            base,
+            rasa_port,
+            write_test_endpoints(tmp, self.database_url, actions_port),
+            "credentials.yml",
+            self.log_dir,
+            self.jwt_secret,
         )
-        self.web = Process(
-            "web",
-            [python, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(web_port)],
-            self.web_env,
-            f"http://127.0.0.1:{web_port}/health",
-            self.log_dir / "web.log",
-        )
+        self.web = web_process(self.web_env, web_port, self.log_dir)
 
     def start(self) -> None:
         for process in (self.actions, self.rasa, self.web):

@@ -38,6 +38,8 @@ function buildChat(mount, { embedded }) {
     ? h("button", { type: "button", class: "close-button", "data-i18n-label": "close" }, closeIcon())
     : null;
   ui.status = h("p", { class: "chat-status", role: "status" });
+  // while an advisor has taken the conversation over (the bot is paused)
+  ui.human = h("p", { class: "human-bar", hidden: true, "data-i18n": "humanAnswering" });
   ui.empty = h("p", { class: "empty-log", "data-i18n": "emptyLog" });
   ui.log = h(
     "div",
@@ -80,6 +82,7 @@ function buildChat(mount, { embedded }) {
     "section",
     { class: "chat", "aria-labelledby": "chat-title" },
     h("header", { class: "chat-header" }, ui.title, languageGroup, ui.close),
+    ui.human,
     ui.status,
     ui.log,
     ui.form,

@@ -52,6 +52,7 @@ export class Chat {
     this.connectingTimer = null;
     this.wasConnected = false;
     this.typing = null;
+    this.human = false; // an advisor has taken over: the bot is paused
     this.bubbles = new Map(); // message id -> the founder's bubble
     this.pending = new Map(loadPending().map((item) => [item.id, item]));
   }
@@ -246,6 +247,7 @@ export class Chat {
     log.replaceChildren();
     this.bubbles.clear();
     this.typing = null;
+    this.human = false; // the history says again whether an advisor is answering
     const shown = new Set(messages.filter((m) => m.id).map((m) => m.id));
     const unsent = [...this.pending.values()].filter((item) => !shown.has(item.id));
     this.appendMessages([...messages, ...unsent.map(userMessage)]);
@@ -297,6 +299,7 @@ export class Chat {
     const typing = this.typing;
     let first = null;
     for (const message of groupMessages(messages)) {
+      this.followAdvisor(message);
       const el = this.renderMessage(message);
       if (!el) continue;
       first = first || el;
@@ -304,18 +307,28 @@ export class Chat {
       else log.append(el);
     }
     this.updateQuickReplies();
+    this.ui.human.hidden = !this.human;
     this.ui.download.hidden = !log.querySelector(".message");
     if (first) scrollIntoLog(log, first, reply);
+  }
+
+  /** An advisor's takeover or reply means a person answers until their hand-back message. */
+  followAdvisor(message) {
+    if (message.from !== "advisor" || !message.kind) return;
+    this.human = message.kind !== "handback";
+    if (this.human) this.hideTyping();
   }
 
   renderMessage(message) {
     const from = ["user", "bot", "advisor"].includes(message.from) ? message.from : "bot";
     const speaker = { user: "you", bot: "bot", advisor: "advisor" }[from];
-    const el = h(
-      "div",
-      { class: `message message-${from}`, "data-from": from },
-      h("span", { class: "visually-hidden", text: `${t(this.lang, speaker)}: ` }),
-    );
+    const named = from === "advisor" && typeof message.advisor === "string" && message.advisor;
+    // a named advisor is shown by name; the others are told apart by colour, and by a label
+    // for screen readers
+    const label = named
+      ? h("p", { class: "message-author", text: t(this.lang, "advisorNamed", { name: named }) })
+      : h("span", { class: "visually-hidden", text: `${t(this.lang, speaker)}: ` });
+    const el = h("div", { class: `message message-${from}`, "data-from": from }, label);
     const card = message.custom ? renderCustom(message.custom, message.text, this.lang) : null;
     if (card) {
       el.classList.add("message-card");
@@ -412,6 +425,7 @@ export class Chat {
 
   showTyping() {
     if (this.typing?.isConnected) return;
+    if (this.human) return; // the bot is paused: only the advisor answers, when they can
     this.typing = h(
       "div",
       { class: "typing", role: "img", "aria-label": t(this.lang, "typing") },

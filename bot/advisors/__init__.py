@@ -1,0 +1,1 @@
+"""The advisor workspace: accounts, sessions, notes and the audit log."""
