@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: shell setup train run test lint validate unit conversation stories nlu-report register-sample clean \
-	dev-admin advisor-user expire
+	dev-admin advisor-user expire cluster
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ train: setup
 
 run: train
 	$(PY) -m bot.runner
+
+# Several Rasa, action-server and web-app instances behind nginx, on PostgreSQL and Redis
+# (CLUSTER_SIZE=N, default 2; docs/scale-out.md).
+cluster: train
+	$(PY) -m bot.cluster
 
 # Chat in the terminal (the action server runs alongside).
 shell: train

@@ -57,54 +57,36 @@ def default_services(root: Path, env: Mapping[str, str]) -> list[Service]:
     SLACK_SIGNING_SECRET and SLACK_API_URL (the Slack channel, on when token and secret are set;
     the action server inherits them for advisors' notices).
     """
-    python = sys.executable
     jwt_secret = get_or_create_secret("rasa_jwt", "RASA_JWT_SECRET")
     web_host, web_port = listen_address(env)
-    base = {**env, "PYTHONUNBUFFERED": "1"}
-    return [
-        Service(
-            name="actions",
-            # rasa_sdk's own entry point takes the same flags as `rasa run actions` but does not
-            # import Rasa itself (~40 MB instead of ~120 MB). Neither has a host flag: SANIC_HOST
-            # keeps the action server internal.
-            argv=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTIONS_PORT)],
-            health_url=f"http://127.0.0.1:{ACTIONS_PORT}/health",
-            env={**base, "SANIC_HOST": "127.0.0.1"},
-            cwd=root,
+    base = child_env(env)
+    rasa_args = rasa_run_args(
+        "127.0.0.1",
+        RASA_PORT,
+        endpoints=write_endpoints(
+            root, env.get("DATABASE_URL"), redis_url=env.get("REDIS_URL", "")
         ),
+        credentials=write_credentials(root, env),
+    )
+    return [
+        actions_service(root, base, ACTIONS_PORT),
         Service(
             name="rasa",
             argv=[
-                python,
+                sys.executable,
                 "-c",
                 "from bot.runner import exec_rasa; exec_rasa()",
-                "run",
-                "--enable-api",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(RASA_PORT),
-                "--model",
-                "models",
-                "--endpoints",
-                str(write_endpoints(root, env.get("DATABASE_URL"))),
-                "--credentials",
-                str(write_credentials(root, env)),
+                *rasa_args,
             ],
             # "/" answers "Hello from Rasa" without a token, and only once the model is loaded.
             health_url=f"http://127.0.0.1:{RASA_PORT}/",
-            env={
-                **base,
-                "RASA_JWT_SECRET": jwt_secret,
-                "TF_INTRA_OP_PARALLELISM_THREADS": env.get("TF_INTRA_OP_PARALLELISM_THREADS", "2"),
-                "TF_INTER_OP_PARALLELISM_THREADS": env.get("TF_INTER_OP_PARALLELISM_THREADS", "2"),
-            },
+            env={**base, **rasa_env(env, jwt_secret)},
             cwd=root,
         ),
         Service(
             name="web",
-            argv=[python, "-m", "bot.web"],
-            health_url=f"{_local_url(web_host, web_port)}/health",
+            argv=[sys.executable, "-m", "bot.web"],
+            health_url=f"{local_url(web_host, web_port)}/health",
             env={
                 **base,
                 "RASA_JWT_SECRET": jwt_secret,
@@ -114,6 +96,60 @@ def default_services(root: Path, env: Mapping[str, str]) -> list[Service]:
             cwd=root,
         ),
     ]
+
+
+# ---- pieces shared with bot.cluster (several instances of the same processes)
+
+
+def child_env(env: Mapping[str, str]) -> dict[str, str]:
+    """What every child inherits: `env`, with unbuffered output for the prefixed log lines."""
+    return {**env, "PYTHONUNBUFFERED": "1"}
+
+
+def actions_service(
+    root: Path, base: Mapping[str, str], port: int, name: str = "actions"
+) -> Service:
+    """The action server on 127.0.0.1:`port`, with `base` as its environment."""
+    return Service(
+        name=name,
+        # rasa_sdk's own entry point takes the same flags as `rasa run actions` but does not
+        # import Rasa itself (~40 MB instead of ~120 MB). Neither has a host flag: SANIC_HOST
+        # keeps the action server internal.
+        argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        health_url=f"http://127.0.0.1:{port}/health",
+        env={**base, "SANIC_HOST": "127.0.0.1"},
+        cwd=root,
+    )
+
+
+def rasa_run_args(
+    host: str, port: int, *, endpoints: Path, credentials: Path, model: str = "models"
+) -> list[str]:
+    """`rasa` CLI arguments of the Rasa server (exec_rasa adds the JWT secret)."""
+    return [
+        "run",
+        "--enable-api",
+        "-i",
+        host,
+        "-p",
+        str(port),
+        "--model",
+        model,
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+    ]
+
+
+def rasa_env(env: Mapping[str, str], jwt_secret: str) -> dict[str, str]:
+    """The settings Rasa's process needs on top of what it inherits."""
+    return {
+        "RASA_JWT_SECRET": jwt_secret,
+        # only the CLI applies these (DESIGN section 6)
+        "TF_INTRA_OP_PARALLELISM_THREADS": env.get("TF_INTRA_OP_PARALLELISM_THREADS", "2"),
+        "TF_INTER_OP_PARALLELISM_THREADS": env.get("TF_INTER_OP_PARALLELISM_THREADS", "2"),
+    }
 
 
 def listen_address(env: Mapping[str, str]) -> tuple[str, int]:
@@ -130,7 +166,7 @@ def listen_address(env: Mapping[str, str]) -> tuple[str, int]:
 
 def default_ready_line(env: Mapping[str, str]) -> str:
     host, port = listen_address(env)
-    url = _local_url(host, port)
+    url = local_url(host, port)
     return (
         f"Tillverka is ready: {url} "
         f"(Rasa on 127.0.0.1:{RASA_PORT}, actions on 127.0.0.1:{ACTIONS_PORT}); "
@@ -138,7 +174,7 @@ def default_ready_line(env: Mapping[str, str]) -> str:
     )
 
 
-def _local_url(host: str, port: int) -> str:
+def local_url(host: str, port: int) -> str:
     # a wildcard bind is reached through loopback from this machine
     if host in ("0.0.0.0", "::", "*"):
         host = "127.0.0.1"
@@ -162,7 +198,7 @@ def exec_rasa() -> None:
     sys.exit(rasa_main())
 
 
-def _say(text: str, *, error: bool = False) -> None:
+def say(text: str, *, error: bool = False) -> None:
     print(text, file=sys.stderr if error else sys.stdout, flush=True)
 
 
@@ -220,7 +256,7 @@ class _Child:
     def _emit(self, raw: bytes) -> None:
         text = raw.decode("utf-8", errors="replace").rstrip("\r")
         self.tail.append(text)
-        _say(f"[{self.name}] {text}")
+        say(f"[{self.name}] {text}")
 
     async def finish_output(self) -> None:
         """Let the last lines of a dead child arrive (a grandchild may hold the pipe open)."""
@@ -239,13 +275,13 @@ class _Child:
         return f"exited with code {code}"
 
     def report(self, problem: str) -> None:
-        _say(f"{self.name} {problem}.", error=True)
+        say(f"{self.name} {problem}.", error=True)
         if self.tail:
-            _say(f"Last output of {self.name}:", error=True)
+            say(f"Last output of {self.name}:", error=True)
             for line in self.tail:
-                _say(f"  {line}", error=True)
+                say(f"  {line}", error=True)
         else:
-            _say(f"{self.name} printed nothing.", error=True)
+            say(f"{self.name} printed nothing.", error=True)
 
     def signal_group(self, sig: int) -> None:
         if self.proc is None or self.proc.returncode is not None:
@@ -293,7 +329,7 @@ class _Supervisor:
         taken = [c.service for c in self.children if await _port_taken(c.service.health_url)]
         if taken:
             for s in taken:
-                _say(
+                say(
                     f"Cannot start {s.name}: something already listens at {s.health_url} "
                     "(is another `make run` still running?).",
                     error=True,
@@ -305,7 +341,7 @@ class _Supervisor:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
                 code = await self._wait_until_ready(session)
             if code is None:
-                _say(self.ready_line)
+                say(self.ready_line)
                 code = await self._watch()
             return code
         finally:
@@ -329,7 +365,7 @@ class _Supervisor:
             for child, ok in zip(waiting, results, strict=True):
                 if ok and not child.exited():
                     child.healthy = True
-                    _say(f"{child.name} is up ({child.service.health_url})")
+                    say(f"{child.name} is up ({child.service.health_url})")
             if all(c.healthy for c in self.children):
                 return None
             if time.monotonic() > deadline:
@@ -362,7 +398,7 @@ class _Supervisor:
     async def _stop_all(self) -> None:
         running = [c for c in self.children if c.proc is not None and c.proc.returncode is None]
         if running:
-            _say(f"Stopping {', '.join(c.name for c in running)} ...")
+            say(f"Stopping {', '.join(c.name for c in running)} ...")
         for child in running:
             child.signal_group(signal.SIGTERM)
         waits = [asyncio.create_task(c.proc.wait()) for c in running]
@@ -376,7 +412,7 @@ class _Supervisor:
             hurry.cancel()
         for child in running:
             if child.proc.returncode is None:
-                _say(f"{child.name} did not stop within {STOP_GRACE_S:g} s: killing it", error=True)
+                say(f"{child.name} did not stop within {STOP_GRACE_S:g} s: killing it", error=True)
                 child.signal_group(signal.SIGKILL)
         if waits:
             await asyncio.gather(*waits)
@@ -397,7 +433,7 @@ async def supervise(services: list[Service], *, timeout: float, ready_line: str)
             loop.remove_signal_handler(sig)
 
 
-def _missing_files(root: Path) -> list[str]:
+def missing_files(root: Path) -> list[str]:
     missing = [name for name in ("endpoints.yml", "credentials.yml") if not (root / name).is_file()]
     if not any((root / "models").glob("*.tar.gz")):
         missing.append("a trained model in models/ (run `make train`)")
@@ -415,15 +451,15 @@ def main(
         if timeout is None:
             timeout = float(os.environ.get("TILLVERKA_START_TIMEOUT", DEFAULT_TIMEOUT_S))
         if services is None:
-            missing = _missing_files(ROOT)
+            missing = missing_files(ROOT)
             if missing:
-                _say(f"Cannot start Tillverka; missing: {'; '.join(missing)}.", error=True)
+                say(f"Cannot start Tillverka; missing: {'; '.join(missing)}.", error=True)
                 return 2
             services = default_services(ROOT, os.environ)
         if ready_line is None:
             ready_line = default_ready_line(os.environ)
     except ValueError as exc:
-        _say(f"Cannot start Tillverka: {exc}", error=True)
+        say(f"Cannot start Tillverka: {exc}", error=True)
         return 2
     return asyncio.run(supervise(services, timeout=timeout, ready_line=ready_line))
 

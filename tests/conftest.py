@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-MARKED_FOLDERS = ("conversation", "web", "slack", "advisor")
+MARKED_FOLDERS = ("conversation", "web", "slack", "advisor", "cluster", "outage")
 
 
 def pytest_collection_modifyitems(config, items):

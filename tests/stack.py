@@ -160,11 +160,14 @@ def web_process(env: dict[str, str], port: int, log_dir: Path) -> Process:
     )
 
 
-def write_test_endpoints(tmp: Path, database_url: str, actions_port: int) -> Path:
-    """Rasa's endpoints: the tracker store on `database_url`, actions on `actions_port`."""
+def write_test_endpoints(
+    tmp: Path, database_url: str, actions_port: int, redis_url: str = ""
+) -> Path:
+    """Rasa's endpoints: the tracker store on `database_url`, actions on `actions_port`, and
+    Rasa's Redis lock store on `redis_url` (default: in memory, whatever REDIS_URL says)."""
     from bot.tracker_endpoints import write_endpoints
 
-    path = write_endpoints(ROOT, database_url, out=tmp / "endpoints.yml")
+    path = write_endpoints(ROOT, database_url, out=tmp / "endpoints.yml", redis_url=redis_url)
     endpoints = yaml.safe_load(path.read_text())
     endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))

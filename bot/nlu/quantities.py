@@ -212,12 +212,10 @@ class QuantityRules:
         )
         self._add(signed, _sequences([num], [length], as_a, [word]))
         self._add(signed, _sequences([asymmetric], [length, OPTIONAL]))
-        self._add(
-            signed,
-            _sequences(
-                [*plus_minus, OPTIONAL], [self.num_or_article], [fraction], of_a, [length, OPTIONAL]
-            ),
-        )
+        fraction_of = ([self.num_or_article], [fraction], of_a, [length, OPTIONAL])
+        self._add(signed, _sequences([*plus_minus, OPTIONAL], *fraction_of))
+        # "toleransen är fem hundradelar": longer than the word rule's "toleransen är fem"
+        self._add(signed, _sequences([word], [fill], [*plus_minus, OPTIONAL], *fraction_of))
         # a length alone: a tolerance only if small (decided in _tolerance)
         self._add("tolerance_mm|bare", _sequences([num], [length]))
         # "10 x 20 x 5 mm" is a size: matched so that its numbers stay out of other rules

@@ -18,6 +18,10 @@ A firm that can't deliver within the founder's timeline gets 0 for lead time and
 times 0.6: it stays on the list (a timeline is a wish, not a spec) but below firms that can.
 Ties are broken by id, so the same question always gives the same order.
 
+The database applies the constraints, computes the score (`_score_sql`) and returns the best
+few firms and the total; the exact score (`_score`, rounded, the one shown) then orders those,
+so ties and float rounding break the same way as in Python. Reasons are written for the page only.
+
 When nothing is left, `empty_reason` names the constraint that emptied the list and
 `relaxations` says how many manufacturers there would be without each constraint (or, for the
 tolerance, with the nearest looser one), counted by re-running the query.
@@ -26,10 +30,13 @@ tolerance, with the nearest looser one), counted by re-running the query.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+
+from sqlalchemy import Float, case, cast
 
 from bot.i18n import pick
 from bot.register.record import Manufacturer, county_long_name, format_number
-from bot.register.store import Offer, RegisterStore
+from bot.register.store import RankedFirm, RegisterStore
 from bot.register.validation import normalise_county, normalise_id
 from bot.vocabulary import (
     CERTIFICATION_LABELS,
@@ -49,6 +56,13 @@ NEIGHBOUR_SCORE = 0.5
 LATE_PENALTY = 0.6
 # Looser tolerances offered when the required one empties the list (mm).
 TOLERANCE_STEPS = (0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
+# Scores are shown rounded to 4 decimals and the database's unrounded score is within
+# FLOAT_NOISE of Python's: a firm more than ROUNDING + FLOAT_NOISE below a shown score can't
+# round up to it.
+ROUNDING = 0.5e-4
+FLOAT_NOISE = 1e-9
+# Firms read beyond the page, so that the first query usually covers the ties at its end.
+EXTRA_ROWS = 50
 
 _BORDERS = (
     ("Stockholm", "Uppsala"), ("Stockholm", "Södermanland"), ("Uppsala", "Västmanland"),
@@ -155,7 +169,7 @@ class _Query:
         )
 
     def filters(self, without: str | None = None, **changes) -> dict:
-        """Keyword arguments for store.candidates / count_candidates, one constraint left out."""
+        """Keyword arguments for the store's candidate queries, one constraint left out."""
         args = {
             "processes": list(self.processes),
             "certifications": list(self.certifications),
@@ -178,45 +192,89 @@ def match(
 ) -> MatchResult:
     """The page [offset, offset + limit) of manufacturers that can make it, best first."""
     query = _Query.of(req)
-    # Rank on light rows, then load full records for the page only: a common process can have
-    # tens of thousands of candidates in a national register.
-    ranks: dict[str, tuple[int, Offer]] = {}
-    for offer in store.candidate_offers(**query.filters()):
-        rank = query.processes.index(offer.process)
-        if offer.manufacturer_id not in ranks or rank < ranks[offer.manufacturer_id][0]:
-            ranks[offer.manufacturer_id] = (rank, offer)
-    if not ranks:
+    start, limit = max(0, offset), max(0, limit)
+    ranked, total = _ranked(store, query, start + limit)
+    if not total:
         reason, relaxations = _explain_empty(store, query, lang)
         return MatchResult([], 0, reason, relaxations)
-    ranked = sorted(
-        ((_score(offer, rank, query), ident) for ident, (rank, offer) in ranks.items()),
-        key=lambda scored: (-scored[0], scored[1]),
-    )
-    start = max(0, offset)
-    page = ranked[start : start + max(0, limit)]
+    page = ranked[start : start + limit]
     # by id: a firm removed by an import since the ranking is simply left out
     records = {m.id: m for m in store.get_many([ident for _, ident in page])}
     matches = [
         _match(records[ident], score, query, lang) for score, ident in page if ident in records
     ]
-    return MatchResult(matches, len(ranked))
+    return MatchResult(matches, total)
+
+
+def _ranked(store: RegisterStore, q: _Query, wanted: int) -> tuple[list[tuple[float, str]], int]:
+    """(score, id) of at least the `wanted` best candidates, best first, and how many
+    candidates there are. The database picks them by its score; every firm whose rounded score
+    could still tie with the last of them is read too, so that ties go by id as they would if
+    Python scored all candidates."""
+    total = store.count_candidates(**q.filters())
+    if not total or not wanted:
+        return [], total
+    score = partial(_score_sql, q=q)
+    fetch = wanted + EXTRA_ROWS
+    firms = store.ranked_candidates(**q.filters(), score=score, limit=fetch)
+    ranked = _by_score(firms, q)
+    # A firm not read scores at most the last one read; if that could still round up to the
+    # page's lowest score, read every firm that could (a long run of equal scores).
+    if len(firms) == fetch:
+        floor = ranked[wanted - 1][0] - ROUNDING - FLOAT_NOISE
+        if firms[-1].score >= floor:
+            firms = store.ranked_candidates(**q.filters(), score=score, min_score=floor)
+            ranked = _by_score(firms, q)
+    return ranked, total
+
+
+def _by_score(firms: list[RankedFirm], q: _Query) -> list[tuple[float, str]]:
+    return sorted(
+        ((_score(firm, q), firm.manufacturer_id) for firm in firms),
+        key=lambda scored: (-scored[0], scored[1]),
+    )
 
 
 # --- scoring -------------------------------------------------------------------------------
 
 
-def _score(offer: Offer, process_rank: int, q: _Query) -> float:
+def _score(firm: RankedFirm, q: _Query) -> float:
     parts = {
-        "process": 1 / (1 + process_rank),
-        "capacity": min(offer.free_capacity_share / FULL_MARKS_SHARE, 1.0),
-        "lead_time": _lead_time_score(offer.lead_time_weeks, q.timeline_weeks),
+        "process": 1 / (1 + firm.process_rank),
+        "capacity": min(firm.free_capacity_share / FULL_MARKS_SHARE, 1.0),
+        "lead_time": _lead_time_score(firm.lead_time_weeks, q.timeline_weeks),
     }
     if q.region:
-        parts["region"] = _region_score(offer.county, q.region)
+        parts["region"] = _region_score(firm.county, q.region)
     score = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS[k] for k in parts)
-    if q.timeline_weeks is not None and offer.lead_time_weeks > q.timeline_weeks:
+    if q.timeline_weeks is not None and firm.lead_time_weeks > q.timeline_weeks:
         score *= LATE_PENALTY
     return round(score, 4)
+
+
+def _score_sql(c, q: _Query):
+    """`_score` as a SQL expression over RankedFirm's columns, unrounded: the database picks
+    the best firms by it, `_score` then orders them exactly."""
+    share, weeks = c.free_capacity_share, c.lead_time_weeks
+    late = weeks > q.timeline_weeks if q.timeline_weeks is not None else None
+    lead_time = 1.0 / (1.0 + weeks / LEAD_TIME_HALF_SCORE_WEEKS)
+    parts = {
+        "process": 1.0 / (1.0 + cast(c.process_rank, Float)),
+        "capacity": case((share >= FULL_MARKS_SHARE, 1.0), else_=share / FULL_MARKS_SHARE),
+        "lead_time": lead_time if late is None else case((late, 0.0), else_=lead_time),
+    }
+    if q.region:
+        near = [(c.county == q.region, 1.0)]
+        if NEIGHBOURS.get(q.region):
+            near.append((c.county.in_(sorted(NEIGHBOURS[q.region])), NEIGHBOUR_SCORE))
+        parts["region"] = _float(case(*near, else_=0.0))
+    total = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS[k] for k in parts)
+    return total if late is None else total * _float(case((late, LATE_PENALTY), else_=1.0))
+
+
+def _float(expression):
+    # a CASE of constants only is numeric on PostgreSQL, and numeric arithmetic is slow
+    return cast(expression, Float)
 
 
 def _match(m: Manufacturer, score: float, q: _Query, lang: str) -> Match:
@@ -318,7 +376,7 @@ def _explain_empty(store: RegisterStore, q: _Query, lang: str) -> tuple[str, lis
         return pick(
             lang, "Ingen tillverkningsmetod att söka på.", "No manufacturing process to search for."
         ), []
-    if store.count() == 0:
+    if store.is_empty():
         return pick(
             lang, "Registret har inga tillverkare ännu.", "The register has no manufacturers yet."
         ), []
@@ -342,7 +400,7 @@ def _explain_empty(store: RegisterStore, q: _Query, lang: str) -> tuple[str, lis
     emptied = "processes"
     for name, change in stages:
         applied.update(change)
-        if store.count_candidates(**applied) == 0:
+        if not store.has_candidates(**applied):
             emptied = name
             break
 

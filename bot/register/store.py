@@ -1,15 +1,21 @@
 """The register's tables and queries (SQLAlchemy Core; SQLite on one machine, PostgreSQL scaled out).
 
-`manufacturers` holds one row per firm, lists as JSON text; `manufacturer_processes` repeats each
-(firm, process, best tolerance) so that the questions matching asks most ("who offers CNC at
-±0.02 mm?") are answered by an index instead of reading 100,000 JSON documents.
+`manufacturers` holds one row per firm, lists as JSON text. `manufacturer_offers` repeats each
+(process, firm, best tolerance) with the firm's columns matching filters and ranks by, so that
+matching reads one table through one index ("who offers CNC at ±0.02 mm, in aluminium, for 500 a
+year?") and lets the database score and pick the best few, instead of loading 20,000 candidates
+into Python. It is derived data: written with `manufacturers` in the same transaction, and
+rebuilt from it when a database made by an older version has none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -23,14 +29,17 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    case,
     delete,
     func,
     insert,
+    not_,
     or_,
     select,
     true,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db import get_engine, metadata
 from bot.register.csv_import import ImportReport, csv_fields, parse_csv
@@ -58,19 +67,36 @@ manufacturers = Table(
     Column("sample_data", Boolean, nullable=False),
 )
 
-manufacturer_processes = Table(
-    "manufacturer_processes",
+manufacturer_offers = Table(
+    "manufacturer_offers",
     metadata,
+    # The key orders the rows the way matching reads them: by process, then tolerance. On
+    # SQLite (WITHOUT ROWID) the table is stored in that order, so "CNC at ±0.05 mm or better"
+    # is one contiguous run of rows, with no lookup per row.
+    Column("process", String(40), primary_key=True),
+    Column("best_tolerance_mm", Float, primary_key=True),
     Column(
         "manufacturer_id",
         String(64),
         ForeignKey("manufacturers.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("process", String(40), primary_key=True),
-    Column("best_tolerance_mm", Float, nullable=False),
-    Index("ix_manufacturer_processes_process", "process", "best_tolerance_mm"),
+    # copies of the firm's row: what matching filters and ranks by
+    Column("county", String(40), nullable=False),
+    Column("free_capacity_share", Float, nullable=False),
+    Column("lead_time_weeks", Float, nullable=False),
+    Column("batch_min", BigInteger, nullable=False),
+    Column("batch_max", BigInteger, nullable=False),
+    Column("annual_capacity", BigInteger, nullable=False),
+    Column("processes_json", Text, nullable=False),
+    Column("materials_json", Text, nullable=False),
+    Column("certifications_json", Text, nullable=False),
+    # one row per (firm, process); also finds a firm's rows to replace and its other processes
+    Index("ux_manufacturer_offers_firm", "manufacturer_id", "process", unique=True),
+    sqlite_with_rowid=False,
 )
+# the (firm, process, best tolerance) view other modules count by (bot/demand.py)
+manufacturer_processes = manufacturer_offers
 
 # A founder's annual volume fits a firm "roughly": the firm's smallest batch may be up to twice
 # the yearly need, and its capacity (and a year of monthly maximum batches) at least half of it,
@@ -78,16 +104,22 @@ manufacturer_processes = Table(
 VOLUME_SLACK = 2.0
 MAX_PAGE = 1000
 _CHUNK = 500  # ids per IN (...) list, well below every driver's parameter limit
+_BIGINT_MAX = 2**63 - 1
 
 
-class Offer(NamedTuple):
-    """One manufacturer offering one process: the columns matching ranks by."""
+class RankedFirm(NamedTuple):
+    """A firm that passes the hard constraints, with the columns matching ranks by."""
 
     manufacturer_id: str
     county: str
     free_capacity_share: float
     lead_time_weeks: float
-    process: str
+    process_rank: int  # index in `processes` of the best one it offers (at the tolerance)
+    score: float  # the database's value of the caller's score expression
+
+
+# score(columns) -> SQL expression; `columns` is a RankedFirm of column expressions (no score)
+ScoreExpression = Callable[[Any], ColumnElement]
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -122,6 +154,24 @@ def _row(record: Manufacturer) -> dict:
     }
 
 
+def _offer_rows(record: Manufacturer) -> list[dict]:
+    firm = {
+        "manufacturer_id": record.id,
+        "county": record.county,
+        "free_capacity_share": record.free_capacity_share,
+        "lead_time_weeks": record.lead_time_weeks,
+        "batch_min": record.batch_min,
+        "batch_max": record.batch_max,
+        "annual_capacity": record.annual_capacity,
+        "processes_json": json.dumps(list(record.processes)),
+        "materials_json": json.dumps(list(record.materials)),
+        "certifications_json": json.dumps(list(record.certifications)),
+    }
+    return [
+        {**firm, "process": p, "best_tolerance_mm": record.tolerances[p]} for p in record.processes
+    ]
+
+
 def _record(row) -> Manufacturer:
     m = row._mapping
     return Manufacturer(
@@ -152,32 +202,97 @@ def conditions(
     materials: Iterable[str] | None = None,
     annual_volume: float | None = None,
 ) -> list:
-    """WHERE terms: any of `processes` (held to `max_tolerance_mm` when given), any of `materials`,
-    every one of `certifications`, the county, and a roughly fitting annual volume."""
-    c, mp = manufacturers.c, manufacturer_processes.c
+    """WHERE terms on `manufacturers`: any of `processes` (held to `max_tolerance_mm` when
+    given), any of `materials`, every one of `certifications`, the county, and a roughly
+    fitting annual volume."""
+    c, o = manufacturers.c, manufacturer_offers.c
     terms = []
     processes = list(processes or [])
     if processes or max_tolerance_mm is not None:
-        offered = select(mp.manufacturer_id)
+        offered = select(o.manufacturer_id)
         if processes:
-            offered = offered.where(mp.process.in_(processes))
+            offered = offered.where(o.process.in_(processes))
         if max_tolerance_mm is not None:
-            offered = offered.where(mp.best_tolerance_mm <= max_tolerance_mm)
+            offered = offered.where(o.best_tolerance_mm <= max_tolerance_mm)
         terms.append(c.id.in_(offered))
     if county:
         terms.append(c.county == (normalise_county(county) or county))
-    for certification in certifications or []:
-        terms.append(_contains(c.certifications_json, certification))
+    return terms + _firm_terms(c, certifications, materials, annual_volume)
+
+
+def _firm_terms(
+    c, certifications: Iterable[str] | None, materials: Iterable[str] | None, volume: float | None
+) -> list:
+    """The terms on a firm's own columns (`c`: of manufacturers or of manufacturer_offers)."""
+    terms = []
+    if volume is not None:
+        # As whole numbers, exact for the integer columns: a float bound costs PostgreSQL a
+        # cast to numeric per row.
+        need, slack = Fraction(volume), Fraction(VOLUME_SLACK)
+        terms += [
+            c.batch_min <= _bigint(math.floor(need * slack)),
+            c.annual_capacity >= _bigint(math.ceil(need / slack)),
+            c.batch_max >= _bigint(math.ceil(need / slack / 12)),  # monthly batches for a year
+        ]
     materials = list(materials or [])
     if materials:
         terms.append(or_(*[_contains(c.materials_json, m) for m in materials]))
-    if annual_volume is not None:
-        terms += [
-            c.batch_min <= annual_volume * VOLUME_SLACK,
-            c.annual_capacity >= annual_volume / VOLUME_SLACK,
-            c.batch_max * 12 >= annual_volume / VOLUME_SLACK,
-        ]
+    for certification in certifications or []:
+        terms.append(_contains(c.certifications_json, certification))
     return terms
+
+
+def _bigint(n: int) -> int:
+    """Within BIGINT, so that an absurd volume finds nobody instead of failing to bind."""
+    return max(-_BIGINT_MAX, min(n, _BIGINT_MAX))
+
+
+def offer_conditions(
+    processes: Iterable[str],
+    certifications: Iterable[str] | None = None,
+    *,
+    materials: Iterable[str] | None = None,
+    max_tolerance_mm: float | None = None,
+    annual_volume: float | None = None,
+    one_per_firm: bool = False,
+) -> list:
+    """WHERE terms on `manufacturer_offers` for matching's hard constraints: the rows of
+    `processes` a firm holds to `max_tolerance_mm`, of firms passing the other constraints.
+    With `one_per_firm`, only each firm's best row (the first of `processes` it holds), so that
+    rows count firms without a DISTINCT or GROUP BY over thousands of rows."""
+    o = manufacturer_offers.c
+    processes = list(dict.fromkeys(processes))
+    terms = [o.process.in_(processes)]
+    if max_tolerance_mm is not None:
+        terms.append(o.best_tolerance_mm <= max_tolerance_mm)
+    terms += _firm_terms(o, certifications, materials, annual_volume)
+    if one_per_firm and len(processes) > 1:
+        terms.append(_best_row_only(processes, max_tolerance_mm))
+    return terms
+
+
+def _best_row_only(processes: list[str], max_tolerance_mm: float | None):
+    """A row of the i-th process is a firm's best unless it holds one of the first i - 1 too."""
+    o = manufacturer_offers.c
+    other = manufacturer_offers.alias("better")
+    best = [o.process == processes[0]]
+    for i, process in enumerate(processes[1:], start=1):
+        earlier = processes[:i]
+        # most firms don't offer the earlier processes at all: their own row says so, cheaply
+        lacks = not_(or_(*[_contains(o.processes_json, p) for p in earlier]))
+        if max_tolerance_mm is not None:
+            held = (
+                select(other.c.process)
+                .where(
+                    other.c.manufacturer_id == o.manufacturer_id,
+                    other.c.process.in_(earlier),
+                    other.c.best_tolerance_mm <= max_tolerance_mm,
+                )
+                .exists()
+            )
+            lacks = or_(lacks, not_(held))
+        best.append(and_(o.process == process, lacks))
+    return or_(*best)
 
 
 class RegisterStore:
@@ -185,6 +300,7 @@ class RegisterStore:
 
     def __init__(self, url: str | None = None):
         self.engine: Engine = get_engine(url)
+        self._fill_offers_if_missing()
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -217,25 +333,40 @@ class RegisterStore:
             ).scalar_one()
             # explicit, since SQLite ignores ON DELETE CASCADE unless a pragma is set
             conn.execute(
-                delete(manufacturer_processes).where(
-                    manufacturer_processes.c.manufacturer_id.in_(chunk)
-                )
+                delete(manufacturer_offers).where(manufacturer_offers.c.manufacturer_id.in_(chunk))
             )
             conn.execute(delete(manufacturers).where(manufacturers.c.id.in_(chunk)))
         for chunk in _chunks(records, 2000):
             conn.execute(insert(manufacturers), [_row(r) for r in chunk])
-            process_rows = [
-                {"manufacturer_id": r.id, "process": p, "best_tolerance_mm": r.tolerances[p]}
-                for r in chunk
-                for p in r.processes
-            ]
-            conn.execute(insert(manufacturer_processes), process_rows)
+        self._insert_offers(conn, records)
         return existed
+
+    @staticmethod
+    def _insert_offers(conn: Connection, records: Sequence[Manufacturer]) -> None:
+        # in key order: SQLite appends to its b-tree, and PostgreSQL's heap keeps a process's
+        # rows together, so a query reads a few blocks instead of one per row
+        offers = sorted(
+            (o for r in records for o in _offer_rows(r)),
+            key=itemgetter("process", "best_tolerance_mm", "manufacturer_id"),
+        )
+        for chunk in _chunks(offers, 5000):
+            conn.execute(insert(manufacturer_offers), chunk)
+
+    def _fill_offers_if_missing(self) -> None:
+        """A database made before `manufacturer_offers` existed has firms but no offers: derive
+        them once, or matching would find nobody."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(manufacturer_offers.c.process).limit(1)).first():
+                return
+            if not conn.execute(select(manufacturers.c.id).limit(1)).first():
+                return
+            records = [_record(row) for row in conn.execute(select(manufacturers))]
+            self._insert_offers(conn, records)
 
     def clear(self) -> None:
         """Remove every manufacturer (tests only)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(manufacturer_processes))
+            conn.execute(delete(manufacturer_offers))
             conn.execute(delete(manufacturers))
 
     # --- reading ----------------------------------------------------------------------------
@@ -253,6 +384,11 @@ class RegisterStore:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(manufacturers)).scalar_one()
+
+    def is_empty(self) -> bool:
+        """No manufacturer at all (without counting 100,000 of them)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(manufacturers.c.id).limit(1)).first() is None
 
     def search(
         self,
@@ -277,73 +413,75 @@ class RegisterStore:
         with self.engine.connect() as conn:
             return [_record(row) for row in conn.execute(query)]
 
+    # Matching's hard constraints (see offer_conditions): one of `processes` (held to
+    # `max_tolerance_mm`), one of `materials`, all `certifications`, a fitting `annual_volume`.
+
     def candidates(
-        self,
-        processes: list[str],
-        certifications: list[str],
-        *,
-        materials: list[str] | None = None,
-        max_tolerance_mm: float | None = None,
-        annual_volume: float | None = None,
+        self, processes: list[str], certifications: list[str], **filters
     ) -> list[Manufacturer]:
-        """Every manufacturer passing matching's hard constraints, pre-filtered in SQL (by id):
-        one of `processes` (held to `max_tolerance_mm`), one of `materials`, all
-        `certifications`, and a roughly fitting `annual_volume`."""
+        """Every manufacturer passing matching's hard constraints, by id."""
         if not processes:
             return []
-        terms = conditions(
-            processes, None, certifications, max_tolerance_mm, materials, annual_volume
+        offering = select(manufacturer_offers.c.manufacturer_id).where(
+            *offer_conditions(processes, certifications, **filters)
         )
-        query = select(manufacturers).where(and_(*terms)).order_by(manufacturers.c.id)
+        query = (
+            select(manufacturers)
+            .where(manufacturers.c.id.in_(offering))
+            .order_by(manufacturers.c.id)
+        )
         with self.engine.connect() as conn:
             return [_record(row) for row in conn.execute(query)]
 
-    def count_candidates(
-        self,
-        processes: list[str],
-        certifications: list[str],
-        *,
-        materials: list[str] | None = None,
-        max_tolerance_mm: float | None = None,
-        annual_volume: float | None = None,
-    ) -> int:
+    def count_candidates(self, processes: list[str], certifications: list[str], **filters) -> int:
         """How many `candidates(...)` would return, without loading them."""
         if not processes:
             return 0
-        terms = conditions(
-            processes, None, certifications, max_tolerance_mm, materials, annual_volume
-        )
-        query = select(func.count()).select_from(manufacturers).where(and_(*terms))
+        terms = offer_conditions(processes, certifications, **filters, one_per_firm=True)
+        query = select(func.count()).select_from(manufacturer_offers).where(*terms)
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one()
 
-    def candidate_offers(
+    def has_candidates(self, processes: list[str], certifications: list[str], **filters) -> bool:
+        """Whether `count_candidates(...)` would be above 0: stops at the first firm."""
+        if not processes:
+            return False
+        terms = offer_conditions(processes, certifications, **filters)
+        query = select(manufacturer_offers.c.manufacturer_id).where(*terms).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def ranked_candidates(
         self,
         processes: list[str],
         certifications: list[str],
         *,
-        materials: list[str] | None = None,
-        max_tolerance_mm: float | None = None,
-        annual_volume: float | None = None,
-    ) -> list[Offer]:
-        """The same manufacturers as `candidates(...)`, as one light row per requested process each
-        can do (at the tolerance): what ranking needs, without decoding 100,000 JSON records."""
+        score: ScoreExpression,
+        limit: int | None = None,
+        min_score: float | None = None,
+        **filters,
+    ) -> list[RankedFirm]:
+        """Candidates by `score(columns)` as the database computes it, highest first (then by
+        id): the first `limit`, or those scoring `min_score` or more. `processes` are best
+        first: a firm's process_rank is the index of the best one it holds at the tolerance."""
         if not processes:
             return []
-        c, mp = manufacturers.c, manufacturer_processes.c
-        terms = conditions(
-            processes, None, certifications, max_tolerance_mm, materials, annual_volume
-        )
-        offered = [mp.process.in_(processes)]
-        if max_tolerance_mm is not None:
-            offered.append(mp.best_tolerance_mm <= max_tolerance_mm)
+        o = manufacturer_offers.c
+        processes = list(dict.fromkeys(processes))
+        terms = offer_conditions(processes, certifications, **filters, one_per_firm=True)
+        rank = case({p: i for i, p in enumerate(processes)}, value=o.process)
+        columns = RankedFirm(o.manufacturer_id, o.county, o.free_capacity_share,
+                             o.lead_time_weeks, rank.label("process_rank"), None)  # fmt: skip
+        scored = score(columns).label("score")
         query = (
-            select(c.id, c.county, c.free_capacity_share, c.lead_time_weeks, mp.process)
-            .join_from(manufacturers, manufacturer_processes, mp.manufacturer_id == c.id)
-            .where(and_(*terms, *offered))
+            select(*columns[:-1], scored).where(*terms).order_by(scored.desc(), o.manufacturer_id)
         )
+        if min_score is not None:
+            query = query.where(scored >= min_score)
+        if limit is not None:
+            query = query.limit(max(0, limit))
         with self.engine.connect() as conn:
-            return [Offer(*row) for row in conn.execute(query)]
+            return [RankedFirm(*row) for row in conn.execute(query)]
 
     def get_many(self, ids: list[str]) -> list[Manufacturer]:
         """The manufacturers with these ids, in the order given (unknown ids are skipped)."""

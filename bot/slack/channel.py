@@ -9,7 +9,9 @@ only add what it lacks:
 - replies in a thread the bot takes part in are answered without a new mention;
 - every mention is stripped from the text the NLU sees;
 - replies go into the founder's thread, with Block Kit buttons and the recommendation as
-  sections (plain-text fallback in `text`), through the Web API at SLACK_API_URL.
+  sections (plain-text fallback in `text`), through the Web API at SLACK_API_URL;
+- a message Rasa cannot handle because the database or Redis is down gets a short apology in
+  the thread (Rasa handles it in a background task, where the error would go unnoticed).
 """
 
 from __future__ import annotations
@@ -21,14 +23,19 @@ import re
 import time
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.core.lock_store import LockError
+from redis.exceptions import RedisError
 from sanic import response
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import pick
+from bot.nlu.language import detect_language
 from bot.slack import blocks
 from bot.slack.credentials import DEFAULT_API_URL
 from bot.slack.dedupe import DEFAULT_TTL_S, seen_store
+from bot.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +47,22 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _SPECIAL_MENTION = re.compile(r"<!(?:here|channel|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL_LINK = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
 _SLACK_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+# the tracker store's database down, Rasa's Redis lock store down (before or after the lock)
+STORE_ERRORS = (TrackerStoreUnavailable, LockError, RedisError)
+TROUBLE_SV = (
+    "Förlåt, jag har tekniska problem just nu och kunde inte ta emot ditt meddelande. "
+    "Skicka det gärna igen om en liten stund; det du har berättat hittills finns kvar."
+)
+TROUBLE_EN = (
+    "Sorry, I'm having technical trouble right now and could not take your message. "
+    "Please send it again in a moment; what you have told me so far is kept."
+)
+
+
+def trouble_text(text: str | None) -> str:
+    """The apology in the language of the founder's message; both when it does not tell."""
+    lang = detect_language(text or "")
+    return pick(lang, TROUBLE_SV, TROUBLE_EN) if lang else f"{TROUBLE_SV}\n{TROUBLE_EN}"
 
 
 class TillverkaSlackBot(SlackBot):
@@ -201,7 +224,9 @@ class TillverkaSlackInput(SlackInput):
             return response.text("")
         if not text:
             return response.text("")  # only a mention: nothing to answer
-        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+        return await super().process_message(
+            request, _telling_trouble(on_new_message), text, sender_id, metadata
+        )
 
     async def _first_event_delivery(self, body: dict, metadata: dict) -> bool:
         event = body.get("event") or {}
@@ -229,3 +254,22 @@ class TillverkaSlackInput(SlackInput):
         user = (payload.get("user") or {}).get("id")
         key = f"action:{user}:{action.get('action_ts') or payload.get('trigger_id')}"
         return await self.deliveries.first_time(key)
+
+
+def _telling_trouble(on_new_message):
+    """`on_new_message`, except that a store outage gets an apology in the founder's thread
+    instead of silence (as a rule nothing of the message was stored: it may be sent again)."""
+
+    async def handle(message: UserMessage) -> None:
+        try:
+            await on_new_message(message)
+        except STORE_ERRORS as exc:
+            logger.error("Slack message not handled, a store is down (%s)", type(exc).__name__)
+            try:
+                await message.output_channel.send_text_message(
+                    message.sender_id, trouble_text(message.text)
+                )
+            except Exception:
+                logger.exception("could not tell the founder about the outage on Slack")
+
+    return handle

@@ -10,9 +10,10 @@ from aiohttp import web
 
 from bot.secrets import get_or_create_secret
 from bot.web.advisor import setup_advisor
-from bot.web.chat import ChatSettings, setup_chat
+from bot.web.chat import CHAT, ChatSettings, setup_chat
 from bot.web.errors import ApiError, error_response, json_response
 from bot.web.handover import setup_handover
+from bot.web.health import setup_health
 from bot.web.housekeeping import setup_housekeeping
 from bot.web.register_api import (
     MAX_IMPORT_BYTES,
@@ -50,6 +51,8 @@ def create_app(
     setup_handover(app)
     setup_advisor(app, database_url)
     app.router.add_get("/health", health)
+    # the probe checks the Redis the chat uses
+    setup_health(app, database_url, app[CHAT].settings.redis_url)
     app.on_response_prepare.append(_add_security_headers)
     return app
 

@@ -523,6 +523,10 @@ class _Connection:
                 None, self.chat.conversations.touch, conversation_id
             )
             messages = await self.chat.rasa.send(conversation_id, text, message_id, display)
+            if not messages and not await self._stored(message_id):
+                # Rasa's REST channel answers an empty list also when it could not take the
+                # message at all (its Redis lock store down); a paused conversation has it stored
+                raise RasaUnavailable("Rasa did not take the message")
         except (RasaUnavailable, SQLAlchemyError) as exc:
             log.warning("message not answered: %s", exc)
             await replies.release(conversation_id, message_id)
@@ -534,3 +538,14 @@ class _Connection:
         reply = {"type": "bot", "reply_to": message_id, "messages": messages}
         await replies.finish(conversation_id, message_id, reply)
         return reply
+
+    async def _stored(self, message_id: str) -> bool:
+        """Whether the founder's message `message_id` is in the conversation's tracker."""
+        tracker = await self.chat.rasa.tracker(self.conversation_id)
+        return any(
+            isinstance(event, dict)
+            and event.get("event") == "user"
+            and isinstance(event.get("metadata"), dict)
+            and event["metadata"].get("message_id") == message_id
+            for event in tracker.get("events") or []
+        )

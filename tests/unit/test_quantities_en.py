@@ -53,6 +53,7 @@ CASES = [
     ("0.1 mm tolerance", "tolerance_mm", 0.1),
     ("a tenth of a mm", "tolerance_mm", 0.1),
     ("two hundredths", "tolerance_mm", 0.02),
+    ("tolerance should be five hundredths", "tolerance_mm", 0.05),
     ("plus or minus 0.2 mm", "tolerance_mm", 0.2),
     ("±0.001 inch", "tolerance_mm", 0.0254),
     ("tolerance 1 cm", "tolerance_mm", 10),

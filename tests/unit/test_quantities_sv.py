@@ -58,6 +58,9 @@ CASES = [
     ("tolerans 0,05", "tolerance_mm", 0.05),
     ("toleransen är ±0,02 mm", "tolerance_mm", 0.02),
     ("fem hundradelar", "tolerance_mm", 0.05),
+    # a tolerance word before a fraction must not read the count as millimetres
+    ("toleransen behöver vara fem hundradelar", "tolerance_mm", 0.05),
+    ("tolerans två tiondelar", "tolerance_mm", 0.2),
     ("det räcker med en hundradel", "tolerance_mm", 0.01),
     ("två tiondelar", "tolerance_mm", 0.2),
     ("5 hundradelar", "tolerance_mm", 0.05),
