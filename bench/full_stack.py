@@ -93,7 +93,12 @@ def _role(cmdline: str) -> str | None:
         return "actions"
     if "bot.web" in cmdline:
         return "web"
-    if "exec_rasa" in cmdline or " run" in cmdline and "rasa" in cmdline:
+    if (
+        "exec_rasa" in cmdline
+        or "bot.cluster rasa" in cmdline
+        or " run" in cmdline
+        and "rasa" in cmdline
+    ):
         return "rasa"
     return None
 
@@ -168,17 +173,18 @@ def ensure_bare_project() -> Path:
 
 
 def configurations(tmp: Path, only: set[str]) -> list[tuple[str, list[str], dict, Path, str, list]]:
-    """(name, argv, env, cwd, health url, [(target, base url)])"""
+    """(name, argv, env, cwd, health urls (every server ready), [(target, base url)])"""
     out = []
     if "bare" in only:
         project = ensure_bare_project()
         argv = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "-p", "5105", "--model", "models"]
-        out.append(("bare", argv, {}, project, "http://127.0.0.1:5105/",
+        out.append(("bare", argv, {}, project, ["http://127.0.0.1:5105/"],
                      [("bare", "http://127.0.0.1:5105")]))  # fmt: skip
     if "embedded" in only:
         env = {"TILLVERKA_WEB_PORT": "8100", "DATABASE_URL": f"sqlite:///{tmp / 'embedded.db'}",
                "TILLVERKA_VAR_DIR": str(tmp / "var-embedded"), "REDIS_URL": ""}  # fmt: skip
-        out.append(("embedded", [PY, "-m", "bot.runner"], env, ROOT, "http://127.0.0.1:8100/health",
+        health = ["http://127.0.0.1:8100/health", "http://127.0.0.1:5005/"]
+        out.append(("embedded", [PY, "-m", "bot.runner"], env, ROOT, health,
                     [("web", "http://127.0.0.1:8100"), ("rest", "http://127.0.0.1:5005")]))  # fmt: skip
     for n in (1, 2):
         if f"cluster-{n}" in only:
@@ -190,7 +196,9 @@ def configurations(tmp: Path, only: set[str]) -> list[tuple[str, list[str], dict
             }
             argv = [PY, "-m", "bot.cluster", "--instances", str(n), "--rasa-port", "5205",
                     "--actions-port", "5255", "--web-port", "8201"]  # fmt: skip
-            out.append((f"cluster-{n}", argv, env, ROOT, "http://127.0.0.1:8200/healthz",
+            health = ["http://127.0.0.1:8200/healthz"]
+            health += [f"http://127.0.0.1:{5205 + i}/" for i in range(n)]
+            out.append((f"cluster-{n}", argv, env, ROOT, health,
                         [("web", "http://127.0.0.1:8200")]))  # fmt: skip
     return out
 
@@ -208,7 +216,8 @@ def main() -> None:
         for name, argv, env, cwd, health, targets in configurations(tmp, set(args.only.split(","))):
             proc = start(argv, env, cwd, tmp / f"{name}.log")
             try:
-                wait_for(health, proc)
+                for url in health:
+                    wait_for(url, proc)
                 time.sleep(5)  # let start-up work settle before measuring "at rest"
                 at_rest = memory_by_role(proc.pid)
                 with PeakMemory(proc.pid) as peak:
