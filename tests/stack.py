@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,25 @@ MODEL = ROOT / "models" / "tillverka.tar.gz"
 START_TIMEOUT_S = 180.0  # Rasa loads the model in ~20-40 s on two cores
 STOP_GRACE_S = 15.0
 LOG_TAIL_LINES = 40
+
+
+def require_model() -> None:
+    """Fail with what to do when the suites that load the model run without one."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first (make test does)")
+
+
+def flush_redis(redis_url: str, suite: str) -> None:
+    """Empty the Redis database a suite uses; fail clearly when Redis is not running."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.fail(f"the {suite} tests need Redis at {redis_url} ({exc}); start redis-server")
+    finally:
+        client.close()
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from tests.stack import MODEL, ROOT
+from tests.stack import ROOT, flush_redis, require_model
 
 INSTANCES = 2
 READY_PREFIX = "Tillverka cluster is ready: "
@@ -166,18 +166,6 @@ class Cluster:
         return f"last output of the cluster ({self.log}):\n" + "\n".join(text)
 
 
-def _flush_redis(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        pytest.fail(f"the cluster tests need Redis at {redis_url} ({exc}); start redis-server")
-    finally:
-        client.close()
-
-
 def _drop_database(name: str) -> None:
     admin = create_engine(POSTGRES_BASE, future=True, isolation_level="AUTOCOMMIT")
     try:
@@ -189,12 +177,11 @@ def _drop_database(name: str) -> None:
 
 @pytest.fixture(scope="session")
 def cluster():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    require_model()
     tmp = Path(tempfile.mkdtemp(prefix="tillverka-cluster-"))
     running = Cluster(tmp)
     try:
-        _flush_redis(running.redis_url)
+        flush_redis(running.redis_url, "cluster")
         running.start()
         yield running
     finally:

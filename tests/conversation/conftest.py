@@ -12,7 +12,14 @@ import uuid
 
 import pytest
 
-from tests.stack import MODEL, START_TIMEOUT_S, actions_process, free_port, service_env
+from tests.stack import (
+    MODEL,
+    START_TIMEOUT_S,
+    actions_process,
+    free_port,
+    require_model,
+    service_env,
+)
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +53,7 @@ def action_server(conversation_dir, database_url):
 
 @pytest.fixture(scope="session")
 def agent(action_server):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
+    require_model()
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from tests.stack import (
-    MODEL,
     START_TIMEOUT_S,
     actions_process,
     free_port,
     rasa_process,
+    require_model,
     seed_register,
     service_env,
     web_process,
@@ -190,8 +190,7 @@ class OutageStack:
 
 @pytest.fixture(scope="module")
 def outage_stack():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    require_model()
     tmp = Path(tempfile.mkdtemp(prefix="tillverka-outage-"))
     servers = Path(tempfile.mkdtemp(prefix="tillverka-outage-servers-"))
     redis = PrivateRedis(tmp)

@@ -24,12 +24,12 @@ import pytest
 
 from tests.slack.stub import BOT_ID, BOT_USER_ID, TEAM_ID, SlackStub
 from tests.stack import (
-    MODEL,
     ROOT,
     START_TIMEOUT_S,
     actions_process,
     free_port,
     rasa_process,
+    require_model,
     seed_register,
     service_env,
     web_process,
@@ -299,8 +299,7 @@ def button_values(posts: list[dict]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def slack():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    require_model()
     tmp = Path(tempfile.mkdtemp(prefix="tillverka-slack-"))
     stub = SlackStub()
     stub.start()
@@ -313,4 +312,3 @@ def slack():
         running.stop()
         stub.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-

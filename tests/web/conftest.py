@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.stack import (
-    MODEL,
     START_TIMEOUT_S,
     actions_process,
+    flush_redis,
     free_port,
     rasa_process,
+    require_model,
     seed_register,
     service_env,
     web_process,
@@ -106,33 +107,19 @@ class Stack:
             process.stop()
 
 
-def _flush_redis(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        pytest.fail(f"the web tests need Redis at {redis_url} ({exc}); start redis-server")
-    finally:
-        client.close()
-
-
 @pytest.fixture(scope="session")
 def stack():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    require_model()
     tmp = Path(tempfile.mkdtemp(prefix="tillverka-web-"))
     running = Stack(tmp)
     try:
-        _flush_redis(running.redis_url)
+        flush_redis(running.redis_url, "web")
         seed_register(running.database_url)
         running.start()
         yield running
     finally:
         running.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-
 
 
 # ---- a founder's browser, for the websocket tests
