@@ -8,6 +8,11 @@
 For each: per-message latency p50/p95/p99 and throughput at each concurrency (bench/load.py),
 and the resident memory of every process at rest and at its peak under load (from /proc).
 
+Each concurrency runs twice over: founders sending their next message as soon as the reply is
+in (saturation: throughput, and latency as queueing makes it), and, at --think-levels, founders
+pausing 2-8 s before each message as a quick founder clicking buttons would (latency at a
+realistic load).
+
 Run:  .venv/bin/python bench/full_stack.py [--concurrency 1,10,50,200] [--only bare,embedded]
 Needs the trained model (make train), nginx, and PostgreSQL/Redis on 127.0.0.1 for the cluster.
 Uses ports 5105/8100 (bare, embedded web) and the cluster's defaults shifted to 52xx/81xx; the
@@ -31,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import markdown, run_level  # noqa: E402
+from bench.load import markdown, run_level, seconds_range  # noqa: E402
 
 PY = sys.executable
 RASA = str(Path(PY).with_name("rasa"))
@@ -39,6 +44,7 @@ BARE_DIR = ROOT / "var" / "bench" / "rasa-init"
 START_TIMEOUT_S = 300
 BENCH_DB = "tillverka_bench"
 BENCH_REDIS = "redis://127.0.0.1:6379/13"
+WARM_UP_INTERVIEWS = 4
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -208,8 +214,13 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,10,50,200")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--only", default="bare,embedded,cluster-1,cluster-2")
+    parser.add_argument("--think", type=seconds_range, default=(2.0, 8.0),
+                        help="MIN,MAX seconds founders pause at --think-levels")  # fmt: skip
+    parser.add_argument("--think-levels", default="50",
+                        help="concurrencies also run with founders pausing (realistic latency)")  # fmt: skip
     args = parser.parse_args()
-    levels = [int(c) for c in args.concurrency.split(",")]
+    levels = [(int(c), None) for c in args.concurrency.split(",") if c]
+    levels += [(int(c), args.think) for c in args.think_levels.split(",") if c]
     rows, memory = [], []
     with tempfile.TemporaryDirectory(prefix="tillverka-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -222,9 +233,11 @@ def main() -> None:
                 at_rest = memory_by_role(proc.pid)
                 with PeakMemory(proc.pid) as peak:
                     for target, base in targets:
-                        for level in levels:
+                        # untimed: the first messages trace TensorFlow functions, fill caches
+                        asyncio.run(run_level(target, base, 2, WARM_UP_INTERVIEWS))
+                        for level, think in levels:
                             conversations = max(level * args.rounds, 10)
-                            row = asyncio.run(run_level(target, base, level, conversations))
+                            row = asyncio.run(run_level(target, base, level, conversations, think))
                             row["target"] = f"{name} {target}"
                             rows.append(row)
                             print(markdown([row]).splitlines()[-1], flush=True)

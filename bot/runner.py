@@ -195,6 +195,10 @@ def exec_rasa() -> None:
     sys.argv = ["rasa", *sys.argv[1:], "--jwt-secret", secret]
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_speedups
+
+    rasa_speedups.install()
+
     sys.exit(rasa_main())
 
 

@@ -19,11 +19,15 @@ Configured by bot.tracker_endpoints as `tracker_store: {type: bot.tracker_store.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -42,6 +46,24 @@ def _describe(exc: SQLAlchemyError) -> str:
     return type(exc).__name__
 
 
+class _EventQueries:
+    """SQLTrackerStore's event queries (its `_event_query`) as Core statements."""
+
+    def __init__(self, events: sa.Table) -> None:
+        sender = events.c.sender_id == sa.bindparam("sender_id")
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(sender, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        latest_session = sa.and_(
+            sender, sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+        )
+        self.count = sa.select(sa.func.count()).select_from(events).where(latest_session)
+        self.latest = sa.select(events.c.data).where(latest_session).order_by(events.c.id)
+        self.every = sa.select(events.c.data).where(sender).order_by(events.c.id)
+
+
 class StrictSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database errors raise TrackerStoreUnavailable."""
 
@@ -53,6 +75,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
+        self._queries = _EventQueries(self.SQLEvent.__table__)
 
     def _unavailable(self, doing: str, exc: SQLAlchemyError) -> TrackerStoreUnavailable:
         logger.error("tracker store unavailable while %s: %s", doing, _describe(exc))
@@ -75,6 +98,43 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             await super().save(tracker)
         except SQLAlchemyError as exc:
             raise self._unavailable("saving a conversation", exc) from None
+
+    # Rasa builds its event queries with the ORM's Query on every call, which SQLAlchemy 1.4
+    # compiles anew each time (about 3 ms per query in our profile, against 0.03 ms for the
+    # SQL itself); the same statements in Core are compiled once and cached.
+
+    def _additional_events(self, session, tracker):
+        stored = session.execute(self._queries.count, {"sender_id": tracker.sender_id}).scalar()
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
+        query = self._queries.every if fetch_events_from_all_sessions else self._queries.latest
+        with self.session_scope() as session:
+            rows = session.execute(query, {"sender_id": sender_id}).scalars().all()
+        if not self.domain or not rows:
+            return None
+        events = [json.loads(data) for data in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    async def stream_events(self, tracker) -> None:
+        """The new events to the event broker, found by counting the stored ones.
+
+        Rasa's version reads and deserialises the whole stored conversation to diff it with
+        the tracker, on every save (a tenth of the Rasa process's CPU per message in our
+        profile, growing with the conversation); the store's own count gives the same events.
+        A broker with `publish_many` (ours) gets them in one call, so in one transaction.
+        """
+        if self.event_broker is None:
+            return
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+        bodies = [{"sender_id": tracker.sender_id, **event.as_dict()} for event in new_events]
+        publish_many = getattr(self.event_broker, "publish_many", None)
+        if publish_many is not None:
+            publish_many(bodies)
+            return
+        for body in bodies:
+            self.event_broker.publish(body)
 
     async def keys(self):
         try:

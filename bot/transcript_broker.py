@@ -47,11 +47,19 @@ class TranscriptBroker(EventBroker):
         return broker
 
     def publish(self, event: dict) -> None:
+        self.publish_many([event])
+
+    def publish_many(self, events: list[dict]) -> None:
+        """The events of one save in one transaction (bot.tracker_store.StrictSQLTrackerStore
+        calls this; Rasa's own stores call `publish` per event)."""
         try:
-            record_events([event], self.url)
+            record_events(events, self.url)
         except Exception as exc:
-            kind = event.get("event") if isinstance(event, dict) else type(event).__name__
-            log.error("transcript broker: %s event not recorded (%s)", kind, _describe(exc))
+            kinds = {e.get("event") if isinstance(e, dict) else type(e).__name__ for e in events}
+            log.error(
+                "transcript broker: %d events not recorded (%s; %s)",
+                len(events), ", ".join(sorted(map(str, kinds))), _describe(exc),
+            )  # fmt: skip
 
     def is_ready(self) -> bool:
         return True
