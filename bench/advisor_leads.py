@@ -20,17 +20,17 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from bot.db import engine_for, get_engine  # noqa: E402
+from bot.db import engine_for, get_engine, private_schema  # noqa: E402
 from bot.leads import LeadFilter, LeadStore, leads_table  # noqa: E402
 from bot.transcript_index import transcript_messages  # noqa: E402
 
@@ -140,31 +140,6 @@ def measure(url: str, repeat: int) -> dict[str, tuple[float, str]]:
     return results
 
 
-def postgres_url() -> tuple[str, str] | None:
-    base = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    admin = create_engine(base, future=True)
-    try:
-        with admin.begin() as conn:
-            schema = f"bench_leads_{uuid.uuid4().hex[:8]}"
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        print(f"PostgreSQL not reachable at {base}: {exc.orig}".strip())
-        return None
-    finally:
-        admin.dispose()
-    separator = "&" if "?" in base else "?"
-    return base, f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-
-
-def drop_schema(base: str, url: str) -> None:
-    engine_for(url).dispose()
-    schema = url.rsplit("search_path%3D", 1)[-1]
-    admin = create_engine(base, future=True)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=10_000)
@@ -178,14 +153,15 @@ def main() -> None:
         generate(url, args.leads, args.messages)
         columns["SQLite"] = measure(url, args.repeat)
         engine_for(url).dispose()
-    pg = postgres_url()
-    if pg:
-        base, url = pg
+    base = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    with ExitStack() as stack:
         try:
+            url = stack.enter_context(private_schema(base, "bench_leads"))
+        except OperationalError as exc:
+            print(f"PostgreSQL not reachable at {base}: {exc.orig}".strip())
+        else:
             generate(url, args.leads, args.messages)
             columns["PostgreSQL"] = measure(url, args.repeat)
-        finally:
-            drop_schema(base, url)
 
     names = list(columns)
     print(f"\n{args.leads} leads, ~{args.messages} messages each; median of {args.repeat} runs\n")

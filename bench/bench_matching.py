@@ -19,21 +19,18 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from generate_register import generate_rows, write_csv  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from bot.db import engine_for  # noqa: E402
+from bot.db import engine_for, private_schema  # noqa: E402
 from bot.recommendation import PAGE_SIZE  # noqa: E402
 from bot.register.matching import Requirements, match  # noqa: E402
 from bot.register.store import RegisterStore  # noqa: E402
@@ -70,29 +67,15 @@ QUERIES = [
 
 @contextmanager
 def postgres_schema(base: str) -> Iterator[str | None]:
-    """A URL whose tables live in a fresh schema, dropped on exit; None if no server answers.
-    (tests/unit/postgres_schema.py does the same for tests, but skips through pytest.)"""
-    admin = create_engine(base, future=True)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as exc:
-        print(f"note: PostgreSQL not reachable at {base}, left out ({exc.orig})", file=sys.stderr)
-        admin.dispose()
-        yield None
-        return
-    schema = f"bench_matching_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    try:
+    """A URL in a fresh schema, dropped on exit (bot.db.private_schema); None if no server
+    answers, and PostgreSQL is left out with a note."""
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(private_schema(base, "bench_matching"))
+        except OperationalError as exc:
+            print(f"note: PostgreSQL not reachable at {base}, left out ({exc.orig})", file=sys.stderr)
+            url = None
         yield url
-    finally:
-        engine_for(url).dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
+from urllib.parse import quote
 
-from sqlalchemy import Column, MetaData, Table, create_engine, event, inspect, literal
+from sqlalchemy import Column, MetaData, Table, create_engine, event, inspect, literal, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,6 +56,28 @@ def get_engine(url: str | None = None) -> Engine:
                 add_missing_columns(engine)
                 _created[url] = tables
     return engine
+
+
+@contextmanager
+def private_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """A URL on the PostgreSQL server of `base_url` whose unqualified tables, ours and Rasa's,
+    live in a fresh schema of their own, dropped with them on exit: for tests and benchmarks
+    sharing one server. Raises OperationalError before yielding when no server answers."""
+    admin = create_engine(base_url, future=True)
+    try:
+        schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in base_url else "?"
+        url = f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+        try:
+            yield url
+        finally:
+            engine_for(url).dispose()
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
 
 
 def add_missing_columns(engine: Engine) -> None:
