@@ -183,6 +183,12 @@ def local_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def rasa_argv_with_secret(args: list[str], secret: str) -> list[str]:
+    # One "--jwt-secret=..." item: as two, argparse takes a secret starting with "-" (one in 64
+    # of token_urlsafe's) for an option and Rasa refuses to start.
+    return ["rasa", *args, f"--jwt-secret={secret}"]
+
+
 def exec_rasa() -> None:
     """Entry point of the Rasa child process: `rasa <argv> --jwt-secret $RASA_JWT_SECRET`.
 
@@ -192,7 +198,7 @@ def exec_rasa() -> None:
     secret = os.environ.pop("RASA_JWT_SECRET", "")
     if not secret:
         raise SystemExit("RASA_JWT_SECRET is not set")
-    sys.argv = ["rasa", *sys.argv[1:], "--jwt-secret", secret]
+    sys.argv = rasa_argv_with_secret(sys.argv[1:], secret)
     from rasa.__main__ import main as rasa_main
 
     from bot import rasa_speedups

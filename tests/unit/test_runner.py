@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import config
-from bot.runner import default_ready_line, default_services
+from bot.runner import default_ready_line, default_services, rasa_argv_with_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -317,3 +317,13 @@ def test_slack_is_switched_on_by_token_and_secret_in_the_environment(tmp_path, m
     assert "bot.slack.channel.TillverkaSlackInput" in credentials.read_text()
     assert services["actions"].env["SLACK_BOT_TOKEN"] == "xoxb-test"  # advisors' notices
     assert not any("xoxb-test" in arg for s in services.values() for arg in s.argv)
+
+
+@pytest.mark.parametrize("secret", ["abc123", "-starts-with-a-dash", "--looks-like-an-option"])
+def test_rasa_reads_any_generated_jwt_secret(secret):
+    from rasa.__main__ import create_argument_parser
+
+    argv = rasa_argv_with_secret(["run", "--enable-api", "-p", "5005"], secret)
+    parsed = create_argument_parser().parse_args(argv[1:])
+    assert parsed.jwt_secret == secret
+    assert parsed.port == 5005
