@@ -19,6 +19,8 @@ KNOWLEDGE = {
 # Pleasantries during the interview: no failure, just carry on with the question.
 PLEASANTRIES = ("greet", "thank", "request_advice")
 NEEDS_RECOMMENDATION = ("show_more_manufacturers", "what_if_volume")
+# Misses on one question before it is left open (with an assumption the engine states).
+GIVE_UP_AFTER = 2
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -69,17 +71,27 @@ class ActionClarify(Action):
                 dispatcher.utter_message(text=texts.not_understood(slot, lang))
             return []
         slots = slots_of(tracker)
-        if slots.get("understood"):
-            # something was settled ("anywhere", "no rush") even though no slot was filled
+        if slots.get("understood") and slot:
+            # something was settled ("anywhere", "no rush"); the form asks its next question
             return []
-        problems = slots.get("interview_problems") or []
-        for problem in problems:
-            dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
-        if not problems:
-            dispatcher.utter_message(text=texts.not_understood(slot, lang))
         if not slot:
+            # outside the interview every message still gets an answer
+            dispatcher.utter_message(text=texts.not_understood(None, lang))
             return []
-        return [SlotSet("failed_attempts", float(tracker.get_slot("failed_attempts") or 0) + 1)]
+        failed = float(slots.get("failed_attempts") or 0) + 1
+        if failed >= GIVE_UP_AFTER and slot != CONFIRM_SLOT:
+            # a second miss: leave the question open, say what happens, offer a person
+            skipped = [*(slots.get("skipped_slots") or []), slot]
+            dispatcher.utter_message(text=texts.left_open(slot, lang), buttons=texts.advisor_button(lang))
+            return [SlotSet("skipped_slots", skipped), SlotSet("failed_attempts", 0.0)]
+        clarify = slots.get("interview_clarify") or {}
+        if clarify.get("slot") != slot:  # an unsure reading is asked back as buttons instead
+            problems = slots.get("interview_problems") or []
+            for problem in problems:
+                dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
+            if not problems:
+                dispatcher.utter_message(text=texts.not_understood(slot, lang))
+        return [SlotSet("failed_attempts", failed)]
 
 
 class ActionSkipQuestion(Action):

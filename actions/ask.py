@@ -1,8 +1,8 @@
 """action_ask_<slot>: how the interview asks each question.
 
 Before the question: the welcome (first time), "Noted: ..." for what the last message added,
-and why an answer could not be used. After two failed answers: an explanation and buttons to
-skip the question or talk to an advisor.
+and why an answer could not be used. An unsure reading is asked back as buttons instead of
+the question (action_clarify leaves a question after a second miss, so none is asked thrice).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from rasa_sdk.events import SlotSet
 from actions.common import lang_of, slots_of
 from bot.interview import texts
 from bot.interview.slots import CONFIRM_SLOT, FORM_SLOTS, Problem
-
-STUCK_AFTER = 2
 
 
 def fresh_turn(tracker: Tracker) -> bool:
@@ -59,11 +57,11 @@ class AskSlotAction(Action):
                 text=texts.summary(slots, lang), buttons=texts.confirm_buttons(lang)
             )
             return
-        if (slots.get("failed_attempts") or 0) >= STUCK_AFTER:
-            dispatcher.utter_message(text=texts.stuck_offer(self.slot, lang))
-            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+        clarify = slots.get("interview_clarify") or {}
+        if clarify.get("slot") == self.slot and clarify.get("options"):
             dispatcher.utter_message(
-                text=texts.stuck_prompt(lang), buttons=texts.stuck_buttons(lang)
+                text=texts.clarify_prompt(self.slot, lang),
+                buttons=texts.clarify_buttons(self.slot, clarify["options"], lang),
             )
             return
         dispatcher.utter_message(response=f"utter_ask_{self.slot}")

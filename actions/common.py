@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rasa_sdk import Tracker
 
-from bot.interview.slots import PROFILE_SLOTS
+from bot.interview.slots import FACT_SLOTS
 from bot.leads import LeadStore
 from bot.register.seed import ensure_seeded
 from bot.register.store import RegisterStore
@@ -22,7 +22,7 @@ def slots_of(tracker: Tracker) -> dict:
 
 
 def profile_of(tracker: Tracker) -> Profile:
-    return Profile.from_slots({slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
+    return Profile.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
 
 
 def requested_slot(tracker: Tracker) -> str | None:

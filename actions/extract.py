@@ -9,6 +9,9 @@ from actions.common import requested_slot, slots_of
 from bot.interview.extraction import Turn, extract
 from bot.interview.language import choose_language
 
+# Answers to "start over / delete everything?" keep the question open for the rules.
+RESET_ANSWERS = ("affirm", "deny", "start_over", "delete_data")
+
 
 def already_extracted(tracker: Tracker) -> bool:
     """Rasa runs the slot mappings again when a form activates; the second run of the same
@@ -46,6 +49,9 @@ class ActionExtractProfile(Action):
             events.append(SlotSet("language", language))
         if locked != bool(slots.get("language_locked")):
             events.append(SlotSet("language_locked", locked))
+        events.append(SlotSet("interview_clarify", result.clarify))
+        if slots.get("reset_pending") and intent not in RESET_ANSWERS:
+            events.append(SlotSet("reset_pending", None))  # the founder went on instead
         if asked and (asked in result.updates or asked in result.understood):
             events.append(SlotSet("failed_attempts", 0.0))
         return events

@@ -8,6 +8,8 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from actions.common import lang_of, lead_store, profile_of
 from bot import privacy
 from bot.i18n import pick
+from bot.interview import texts
+from bot.interview.slots import FACT_SLOTS
 from bot.slack.notify import notify_handoff
 
 KEPT_ON_RESET = ("language", "language_locked", "welcomed")
@@ -62,6 +64,33 @@ class ActionDeleteData(Action):
             AllSlotsReset(),
             SlotSet("language", lang),
         ]
+
+
+class ActionConfirmReset(Action):
+    """ "Start over" / "delete my data": ask first, naming what would be lost; the founder's
+    yes (a button or typed) runs the reset, anything else carries on (rules in data/rules)."""
+
+    def name(self) -> str:
+        return "action_confirm_reset"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = "delete_data" if intent == "delete_data" else "start_over"
+        known = [slot for slot in FACT_SLOTS if tracker.get_slot(slot) not in (None, [], "")]
+        dispatcher.utter_message(
+            text=texts.confirm_reset(kind, known, lang), buttons=texts.reset_buttons(kind, lang)
+        )
+        return [SlotSet("reset_pending", kind)]
+
+
+class ActionCancelReset(Action):
+    def name(self) -> str:
+        return "action_cancel_reset"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text=texts.reset_cancelled(lang_of(tracker)))
+        return [SlotSet("reset_pending", None)]
 
 
 class ActionStartOver(Action):

@@ -121,6 +121,55 @@ MATERIAL_LABELS = {
     "fr4": {"sv": "kretskortslaminat (FR-4)", "en": "circuit board laminate (FR-4)"},
 }
 
+# Materials the extractor recognises and the interview names, but that the register and the
+# cost tables do not know (yet): no process in PROCESS_MATERIALS works them, no firm may list
+# them (register validation takes MATERIALS only) and data/strategy/rates.yml has no density
+# or price for them. Moving one into MATERIALS needs a rates.yml row, and it must go at the
+# end of MATERIALS: the register stores materials as bits numbered by position there.
+OTHER_MATERIALS = (
+    "asa",
+    "polyethylene",
+    "pmma",
+    "tpu",
+    "peek",
+    "pei",
+    "ptfe",
+    "rubber",
+    "bronze",
+    "magnesium",
+    "nickel_alloy",
+    "glass_fibre",
+    "wood",
+    "glass",
+    "ceramic",
+    "textile",
+)
+MATERIAL_LABELS.update(
+    {
+        "asa": {"sv": "ASA-plast", "en": "ASA"},
+        "polyethylene": {"sv": "polyeten (PE)", "en": "polyethylene (PE)"},
+        "pmma": {"sv": "akryl (PMMA, plexiglas)", "en": "acrylic (PMMA)"},
+        "tpu": {
+            "sv": "termoplastisk elastomer (TPU/TPE)",
+            "en": "thermoplastic elastomer (TPU/TPE)",
+        },
+        "peek": {"sv": "PEEK", "en": "PEEK"},
+        "pei": {"sv": "PEI (Ultem)", "en": "PEI (Ultem)"},
+        "ptfe": {"sv": "PTFE (teflon)", "en": "PTFE (Teflon)"},
+        "rubber": {"sv": "gummi", "en": "rubber"},
+        "bronze": {"sv": "brons", "en": "bronze"},
+        "magnesium": {"sv": "magnesium", "en": "magnesium"},
+        "nickel_alloy": {"sv": "nickellegering", "en": "nickel alloy"},
+        "glass_fibre": {"sv": "glasfiberkomposit", "en": "glass-fibre composite"},
+        "wood": {"sv": "trä", "en": "wood"},
+        "glass": {"sv": "glas", "en": "glass"},
+        "ceramic": {"sv": "keramik", "en": "ceramic"},
+        "textile": {"sv": "textil", "en": "textile"},
+    }
+)
+# Every id the material slot can hold besides the families below ("plastic", "metal").
+MATERIAL_IDS = MATERIALS + OTHER_MATERIALS
+
 # Which materials each process can work; the register generator and the strategy engine
 # both rely on this so that sample capabilities stay physically plausible.
 _METALS_MACHINABLE = ("aluminium", "steel", "stainless_steel", "titanium", "copper", "brass")
@@ -206,3 +255,42 @@ MATERIAL_FAMILIES = {
 }
 MATERIAL_LABELS["plastic"] = {"sv": "plast (ej specificerad)", "en": "plastic (unspecified)"}
 MATERIAL_LABELS["metal"] = {"sv": "metall (ej specificerad)", "en": "metal (unspecified)"}
+
+# founder_goal slot values: the next step the founder says they want (never asked, kept when said)
+GOALS = ("prototype", "pilot", "full_scale", "reshore")
+GOAL_LABELS = {
+    "prototype": {"sv": "ta fram en prototyp", "en": "build a prototype"},
+    "pilot": {"sv": "köra en nollserie", "en": "run a pilot series"},
+    "full_scale": {"sv": "skala upp till serieproduktion", "en": "scale up to series production"},
+    "reshore": {"sv": "flytta hem tillverkningen till Sverige", "en": "bring production home to Sweden"},
+}
+
+# Areas founders name that span several län (landskap and parts of the country). The region
+# slot keeps the area's name; matching treats every county in it as "in the region".
+REGION_AREAS = {
+    "Småland": ("Jönköping", "Kronoberg", "Kalmar"),
+    "Norrland": ("Gävleborg", "Västernorrland", "Jämtland", "Västerbotten", "Norrbotten"),
+    "Mälardalen": ("Stockholm", "Uppsala", "Södermanland", "Västmanland", "Örebro"),
+    "Västsverige": ("Västra Götaland", "Halland"),
+    "Sydsverige": ("Skåne", "Blekinge", "Halland", "Kronoberg", "Kalmar", "Jönköping"),
+    "Bergslagen": ("Örebro", "Västmanland", "Dalarna", "Värmland"),
+    "Svealand": ("Stockholm", "Uppsala", "Södermanland", "Västmanland", "Örebro", "Värmland", "Dalarna"),
+    "Götaland": ("Skåne", "Blekinge", "Halland", "Västra Götaland", "Östergötland", "Jönköping",
+                 "Kronoberg", "Kalmar", "Gotland"),
+    "Uppland": ("Stockholm", "Uppsala"),
+    "Lappland": ("Västerbotten", "Norrbotten"),
+}
+
+
+def area_name(region: str | None) -> str | None:
+    """The REGION_AREAS key a region slot names, whatever its case."""
+    key = (region or "").strip().casefold()
+    return next((name for name in REGION_AREAS if name.casefold() == key), None)
+
+
+def counties_of(region: str | None) -> tuple[str, ...]:
+    """The counties a region slot stands for: an area's, a county itself, or none."""
+    area = area_name(region)
+    if area:
+        return REGION_AREAS[area]
+    return (region,) if region in COUNTIES else ()

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import vocabulary
+from bot.interview import readings
 from bot.interview.slots import CONFIRM_SLOT, NUMERIC_SLOTS, PROFILE_SLOTS, Problem, check_value
+from bot.nlu.statements import reads_as_question
 
 # Intents whose entities describe a question, not the founder's product ("why not a
 # prototype?" must not set design_maturity).
@@ -31,6 +33,8 @@ NO_FACT_INTENTS = frozenset(
         "show_more_manufacturers",
     }
 )
+# Steering intents that are never an answer, even while a question is open.
+CONTROL_ONLY_INTENTS = frozenset({"talk_to_human", "switch_language"})
 # Intents that can never be a product description even when one is asked for.
 NOT_A_DESCRIPTION = NO_FACT_INTENTS | {
     "skip_question",
@@ -74,6 +78,8 @@ class Extraction:
     updates: dict[str, Any] = field(default_factory=dict)
     understood: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # an unsure reading of the open question: ask back with these options as buttons
+    clarify: dict | None = None
 
 
 def _last_values(entities: list[dict]) -> dict[str, Any]:
@@ -97,6 +103,19 @@ def _as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def _bare_number(entities: list[dict], slot: str | None) -> float | None:
+    """The last bare number; a bare range ("300-500") read as the question asks: the tightest
+    end for a tolerance, the latest for a deadline, the middle for a volume or a price."""
+    numbers = [e for e in entities if e.get("entity") == "number"]
+    if not numbers:
+        return None
+    ends = numbers[-1].get("range")
+    if isinstance(ends, list | tuple) and len(ends) == 2 and all(_as_float(e) is not None for e in ends):
+        low, high = sorted(float(e) for e in ends)
+        return {"tolerance_mm": low, "timeline_weeks": high}.get(slot, (low + high) / 2)
+    return _as_float(numbers[-1].get("value"))
 
 
 def _short_answer(text: str) -> bool:
@@ -125,7 +144,7 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
             facts[slot] = values[entity]
     # A bare number answers the numeric question being asked ("500", "ca 0,05"), but only in
     # a short answer: a number buried in a long or odd message is no answer.
-    number = _as_float(values.get("number"))
+    number = _bare_number(turn.entities, turn.requested_slot)
     if number is not None and turn.requested_slot in NUMERIC_SLOTS and _short_answer(turn.text):
         facts.setdefault(turn.requested_slot, number)
     for slot in NUMERIC_SLOTS:
@@ -179,20 +198,77 @@ def _skips(turn: Turn, values: dict[str, Any]) -> list[str]:
     return skipped
 
 
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds characters start..end."""
+    left = max(text.rfind(mark, 0, start) for mark in ".!?;\n")
+    right = [i for i in (text.find(mark, end) for mark in ".!?;\n") if i >= 0]
+    return text[left + 1 : min(right) if right else len(text)].strip()
+
+
+def _volunteered_readings(turn: Turn, facts: dict[str, Any]) -> None:
+    """Facts nobody asked for: maturity and process are read in context, the goal is kept."""
+    text = turn.text or ""
+    known = turn.slots.get("design_maturity")
+    lexicon = facts.get("design_maturity")
+    # Without a word for it, a known maturity is not changed by a reading of some other answer.
+    if turn.requested_slot != "design_maturity" and not text.startswith("/") and (lexicon or not known):
+        maturity = readings.volunteered_maturity(text, lexicon)
+        if maturity:
+            facts["design_maturity"] = maturity
+        else:
+            facts.pop("design_maturity", None)
+    if turn.requested_slot != "process" and "process" in facts and not text.startswith("/"):
+        where = next((e for e in turn.entities if e.get("entity") == "process"), None)
+        sentence = _sentence_around(text, where["start"], where["end"]) if where else text
+        if not readings.process_is_wish(sentence):
+            del facts["process"]
+    goal = readings.founder_goal(text, answering=turn.requested_slot is not None)
+    if goal:
+        facts["founder_goal"] = goal
+
+
+def _apply_reading(reading, facts: dict[str, Any], result: Extraction) -> list[str]:
+    """The answer to the question being asked; returns the slots it settled."""
+    if reading is None:
+        return []
+    if reading.value is not None:
+        facts[reading.slot] = reading.value
+        return []
+    if reading.settled:
+        facts.pop(reading.slot, None)
+        return [reading.slot]
+    if reading.options:
+        result.clarify = {"slot": reading.slot, "options": list(reading.options)}
+    return []
+
+
 def extract(turn: Turn) -> Extraction:
     result = Extraction()
-    if turn.intent in NO_FACT_INTENTS:
-        return result
     values = _last_values(turn.entities)
     facts, result.problems = _facts(turn, values)
+    asked = turn.requested_slot
+    reading = None
+    if turn.intent not in CONTROL_ONLY_INTENTS:
+        reading = readings.read_answer(asked, turn.text, {**values, **facts})
+        if reading and reading.slot == "material" and reading.value and "material" not in facts:
+            if turn.intent in NOT_A_DESCRIPTION:
+                reading = None  # "skip", "thanks", "no": not a material
+    # Answer first: a message that answers the open question is an answer, whatever intent it
+    # was classified as ("vi tillverkar den redan i serie" is no question about the paths).
+    answers_question = not reads_as_question(turn.text) and (
+        (asked in facts) or bool(reading and reading.answers)
+    )
+    if turn.intent in NO_FACT_INTENTS and not answers_question:
+        return result
 
-    newly_skipped = _skips(turn, values)
+    newly_skipped = list(dict.fromkeys(_skips(turn, values) + _apply_reading(reading, facts, result)))
+    _volunteered_readings(turn, facts)
     for slot in newly_skipped:
         facts.pop(slot, None)
     if newly_skipped:
         skipped = list(turn.slots.get("skipped_slots") or [])
         result.updates["skipped_slots"] = skipped + [s for s in newly_skipped if s not in skipped]
-        result.understood += newly_skipped
+        result.understood += [s for s in newly_skipped if s not in result.understood]
 
     description = _description(turn)
     if description and "product_description" not in facts:
@@ -205,7 +281,8 @@ def extract(turn: Turn) -> Extraction:
 
     changed_profile = any(slot in PROFILE_SLOTS for slot in result.understood)
     if turn.requested_slot == CONFIRM_SLOT and turn.intent == "affirm" and not changed_profile:
-        result.updates[CONFIRM_SLOT] = True
+        if not turn.slots.get("reset_pending"):
+            result.updates[CONFIRM_SLOT] = True
     elif changed_profile and turn.slots.get(CONFIRM_SLOT):
         # A changed fact needs a fresh confirmation before the next recommendation.
         result.updates[CONFIRM_SLOT] = None

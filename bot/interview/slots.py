@@ -15,6 +15,9 @@ OPTIONAL_SLOTS = ("process", "certifications", "region", "timeline_weeks")
 CORE_SLOTS = tuple(slot for slot in PROFILE_FIELDS if slot not in OPTIONAL_SLOTS)
 PROFILE_SLOTS = PROFILE_FIELDS
 CONFIRM_SLOT = "profile_confirmed"
+# Facts kept about the founder but never asked: the goal they state themselves.
+VOLUNTEERED_SLOTS = ("founder_goal",)
+FACT_SLOTS = PROFILE_SLOTS + VOLUNTEERED_SLOTS
 FORM_SLOTS = PROFILE_SLOTS + (CONFIRM_SLOT,)
 
 NUMERIC_SLOTS = ("annual_volume", "tolerance_mm", "target_unit_cost_sek", "timeline_weeks")

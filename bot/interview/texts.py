@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from bot import vocabulary
 from bot.i18n import pick
-from bot.interview.slots import OPTIONAL_SLOTS, PROFILE_SLOTS, Problem
+from bot.interview.slots import CORE_SLOTS, FACT_SLOTS, OPTIONAL_SLOTS, Problem
 from bot.strategy.format import format_mm, format_sek, format_units, format_weeks
 
 SLOT_NAMES = {
@@ -18,6 +20,7 @@ SLOT_NAMES = {
     "certifications": {"sv": "certifieringar", "en": "certifications"},
     "region": {"sv": "region", "en": "region"},
     "timeline_weeks": {"sv": "första leverans", "en": "first delivery"},
+    "founder_goal": {"sv": "ert mål", "en": "your goal"},
 }
 
 EXAMPLES = {
@@ -46,6 +49,7 @@ EXAMPLES = {
         "en": '"Jönköping", "Skåne" or "anywhere"',
     },
     "timeline_weeks": {"sv": '"inom 8 veckor"', "en": '"within 8 weeks"'},
+    "founder_goal": {"sv": '"vi vill köra en nollserie"', "en": '"we want a pilot run"'},
     "profile_confirmed": {
         "sv": '"volym 2000 st" eller "toleransen är 0,1 mm"',
         "en": '"volume 2000" or "the tolerance is 0.1 mm"',
@@ -65,6 +69,8 @@ def describe_value(slot: str, value, lang: str) -> str:
         return pick(lang, "inte angivet", "not given")
     if slot == "design_maturity":
         return vocabulary.label(vocabulary.MATURITY_LABELS, value, lang)
+    if slot == "founder_goal":
+        return vocabulary.label(vocabulary.GOAL_LABELS, value, lang)
     if slot == "annual_volume":
         return pick(
             lang, f"{format_units(value, lang)} per år", f"{format_units(value, lang)} a year"
@@ -89,7 +95,7 @@ def describe_value(slot: str, value, lang: str) -> str:
 def acknowledge(understood: list[str], slots: dict, lang: str) -> str | None:
     """ "Noted: ..." for what the last message added, so the founder can spot a misreading."""
     parts = []
-    for slot in PROFILE_SLOTS:
+    for slot in FACT_SLOTS:
         if slot not in understood:
             continue
         if slot == "product_description":
@@ -111,15 +117,17 @@ def summary(slots: dict, lang: str) -> str:
     """Everything understood, before the recommendation, with a way to correct it."""
     lines = [pick(lang, "Så här har jag förstått det:", "This is what I understood:")]
     skipped = set(slots.get("skipped_slots") or [])
-    for slot in PROFILE_SLOTS:
+    for slot in FACT_SLOTS:
         value = slots.get(slot)
         if value is None and slot not in skipped:
             continue
-        shown = (
-            describe_value(slot, value, lang)
-            if value is not None
-            else pick(lang, "ingen preferens", "no preference")
-        )
+        if value is not None:
+            shown = describe_value(slot, value, lang)
+        elif slot in CORE_SLOTS:
+            # a core fact left open: the engine assumes a value and says which
+            shown = pick(lang, "inte angivet (jag gör ett antagande)", "not given (I'll assume one)")
+        else:
+            shown = pick(lang, "ingen preferens", "no preference")
         lines.append(f"- {slot_name(slot, lang)}: {shown}")
     lines.append(
         pick(
@@ -191,29 +199,58 @@ def finish_interview_first(lang: str) -> str:
     )
 
 
-def stuck_offer(slot: str, lang: str) -> str:
-    """After two failed answers: say why it matters and offer a way out."""
+def clarify_prompt(slot: str, lang: str) -> str:
+    """An unsure reading of the answer: offer the likely readings instead of "rephrase"."""
     return pick(
         lang,
-        f"Jag har svårt att förstå svaret om {slot_name(slot, lang)}. Du kan hoppa över frågan "
-        "(jag gör då ett rimligt antagande och säger vilket), prata med en rådgivare, eller försöka igen.",
-        f"I'm having trouble understanding the answer about the {slot_name(slot, lang)}. You can skip "
-        "the question (I'll make a reasonable assumption and tell you which), talk to an advisor, or try again.",
+        f"Jag vill vara säker på att jag förstod {slot_name(slot, lang)} rätt. Vilket stämmer bäst?",
+        f"I want to be sure I got the {slot_name(slot, lang)} right. Which fits best?",
     )
 
 
-def stuck_buttons(lang: str) -> list[dict]:
+def _option_title(slot: str, option: str, lang: str) -> str:
+    if option == "none":
+        return pick(lang, "Inga särskilda krav", "No particular requirements")
+    if slot == "design_maturity":
+        return vocabulary.label(vocabulary.MATURITY_LABELS, option, lang).capitalize()
+    if slot == "certifications":
+        return vocabulary.label(vocabulary.CERTIFICATION_LABELS, option, lang)
+    return option
+
+
+def clarify_buttons(slot: str, options: list[str], lang: str) -> list[dict]:
+    entity = "certification" if slot == "certifications" else slot
+    buttons = [
+        {
+            "title": _option_title(slot, option, lang),
+            "payload": "/inform" + json.dumps({entity: option}, ensure_ascii=False),
+        }
+        for option in options
+    ]
+    buttons.append(
+        {"title": pick(lang, "Inget av dem, hoppa över", "None of these, skip it"), "payload": "/skip_question"}
+    )
+    return buttons
+
+
+def left_open(slot: str, lang: str) -> str:
+    """After a second miss: the question is left open rather than asked a third time."""
+    return pick(
+        lang,
+        f"Jag lämnar {slot_name(slot, lang)} öppen så länge och gör ett rimligt antagande, som jag "
+        "redovisar i rekommendationen. Du kan ändra det i sammanfattningen, eller prata med en rådgivare.",
+        f"I'll leave the {slot_name(slot, lang)} open for now and make a reasonable assumption, which "
+        "I'll state in the recommendation. You can change it in the summary, or talk to an advisor.",
+    )
+
+
+def advisor_button(lang: str) -> list[dict]:
     return [
-        {"title": pick(lang, "Hoppa över", "Skip it"), "payload": "/skip_question"},
         {
             "title": pick(lang, "Prata med en rådgivare", "Talk to an advisor"),
             "payload": "/talk_to_human",
-        },
+        }
     ]
-
-
-def stuck_prompt(lang: str) -> str:
-    return pick(lang, "Eller välj:", "Or choose:")
 
 
 def skipped(slot: str, lang: str) -> str:
@@ -239,3 +276,38 @@ def why_in_general(lang: str) -> str:
         "the next step is a prototype, a pilot series or full scale, which processes can meet the requirements "
         "and what it costs.",
     )
+
+
+def confirm_reset(kind: str, known: list[str], lang: str) -> str:
+    """Before a reset: what would be lost, and how to say yes."""
+    names = ", ".join(slot_name(slot, lang) for slot in known if slot in SLOT_NAMES)
+    if kind == "delete_data":
+        lost = pick(lang, f" ({names})", f" ({names})") if names else ""
+        return pick(
+            lang,
+            f"Vill du att jag raderar allt du har berättat{lost} och hela samtalet? Det går inte att ångra.",
+            f"Do you want me to delete everything you've told me{lost} and the whole conversation? This cannot be undone.",
+        )
+    if not names:
+        return pick(lang, "Vill du börja om från början?", "Do you want to start over?")
+    return pick(
+        lang,
+        f"Vill du börja om? Då glömmer jag det du har berättat ({names}).",
+        f"Do you want to start over? I would forget what you've told me ({names}).",
+    )
+
+
+def reset_buttons(kind: str, lang: str) -> list[dict]:
+    yes = (
+        pick(lang, "Ja, radera", "Yes, delete")
+        if kind == "delete_data"
+        else pick(lang, "Ja, börja om", "Yes, start over")
+    )
+    return [
+        {"title": yes, "payload": "/affirm"},
+        {"title": pick(lang, "Nej, fortsätt", "No, continue"), "payload": "/deny"},
+    ]
+
+
+def reset_cancelled(lang: str) -> str:
+    return pick(lang, "Okej, vi fortsätter där vi var.", "OK, let's carry on where we were.")

@@ -9,7 +9,10 @@ Each lexicon file names one entity and maps ids to phrases:
       polycarbonate: [PC]
     fallbacks:          # generic words, dropped when something more specific is named
       plastic: {phrases: [plast*, plastic], unless: "*"}
-    accents_required: [stål]   # "stal" is another word ("stole")
+    accents_required: [stål, "plåt*"]   # "stal" is another word ("stole"); with "*": every
+                                        # word starting so ("plåten", not "plats", "platta")
+    grades:             # phrases that also name a grade, kept on the match ("316L")
+      stainless_steel: {"316L": ["316l", "aisi 316l"]}
 
 Other keys: `whole_message` (phrases that count only as the entire message, "English"),
 `genitive_forms: true` (places also match "Skånes", "Skåne län", "Region Skåne"),
@@ -19,13 +22,23 @@ Phrases match whole tokens, case-insensitively and accent-folded ("Skane" = "Sk�
 matcher's Doc holds each token lower-cased and folded, so the PhraseMatcher compares ORTH. A
 trailing "*" matches any word starting with the last word ("formsprut*" -> "formsprutade").
 Those prefix phrases go to a small index of their own: spaCy's Matcher with a REGEX per
-pattern was the slowest part of the whole extractor (0.7 ms a message).
+pattern was the slowest part of the whole extractor (0.7 ms a message). When two names cover
+the same words, an exact phrase beats a prefix and a longer prefix a shorter one
+("aluminiumoxid*" is a ceramic, not "aluminium*").
+
+Grades: a `grades` phrase matches like a `values` one and carries its grade (the key, as the
+register or a quote would write it). A hyphen next to a letter is optional in grade phrases
+("PA66-GF30" also matches "PA66 GF30"; digits and letters are separate tokens anyway, so
+"pa66gf30" is the same). A grade next to a name of the same material, with only punctuation
+or a word like "i"/"grade" between, joins it: "aluminium 6061-T6", "316L rostfritt", "stål
+(S355)" are each one match with the grade.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -49,16 +62,23 @@ LEXICON_FILES = (
 )
 # The ids each entity may take; a lexicon naming anything else is a typo and fails loudly.
 ALLOWED_VALUES = {
-    "material": set(vocabulary.MATERIALS) | set(vocabulary.MATERIAL_FAMILIES),
+    "material": set(vocabulary.MATERIAL_IDS) | set(vocabulary.MATERIAL_FAMILIES),
     "process": set(vocabulary.PROCESSES),
     "certification": set(vocabulary.CERTIFICATIONS) | {"none"},
-    "region": set(vocabulary.COUNTIES) | {"any"},
+    "region": set(vocabulary.COUNTIES) | set(vocabulary.REGION_AREAS) | {"any"},
     "design_maturity": set(vocabulary.MATURITY_LEVELS),
     "path_mention": set(vocabulary.PATHS),
     "language": set(vocabulary.LANGUAGES),
 }
 
 _EXACT, _AMBIGUOUS, _FALLBACK, _WHOLE = "exact", "ambiguous", "fallback", "whole"
+# Words that may stand between a material and its grade ("aluminium i 6082", "titan grad 5").
+GRADE_JOINERS = frozenset(
+    {"i", "in", "av", "of", "typ", "type", "grade", "grad", "kvalitet", "quality", "legering",
+     "alloy", "aisi", "sae", "en"}
+)  # fmt: skip
+_GRADE_GAP = 3  # tokens at most between a material and its grade
+_OPTIONAL_HYPHEN = re.compile(r"(?<=[^\W\d_])-|-(?=[^\W\d_])")
 
 
 @functools.cache
@@ -92,6 +112,7 @@ class LexiconMatch:
     start: int  # token indexes, end exclusive
     end: int
     mode: str = _EXACT
+    grade: str | None = None  # the grade a `grades` phrase names ("316L"), else None
 
 
 @dataclass(frozen=True)
@@ -114,7 +135,8 @@ class _PrefixIndex:
     def __call__(self, words: list[str]) -> list[tuple[str, int, int]]:
         found = []
         for i, word in enumerate(words):
-            for length in range(1, min(len(word), self.longest) + 1):
+            # longest stem first: of two prefixes covering the same word the longer one wins
+            for length in range(min(len(word), self.longest), 0, -1):
                 for before, key in self.by_stem.get(word[:length], ()):
                     start = i - len(before)
                     if start >= 0 and tuple(words[start:i]) == before:
@@ -136,6 +158,8 @@ class Lexicon:
         self.ambiguous_context: dict[str, frozenset[str]] = {}
         self.ambiguous_forms: dict[tuple[str, str], frozenset[str]] = {}
         self.accented: dict[str, str] = {}  # folded word -> how it must be written
+        # entity -> folded word start -> how it must be written ("plat" -> "plåt")
+        self.accented_starts: dict[str, dict[str, str]] = {}
         for name in files:
             self._load(load_yaml(name, directory))
 
@@ -158,13 +182,27 @@ class Lexicon:
                 for phrase in phrases:
                     for form in expand(str(phrase)):
                         self._add(entity, value, form, mode)
+        for value, grades in (data.get("grades") or {}).items():
+            value = str(value)
+            if allowed is not None and value not in allowed:
+                raise ValueError(f"lexicon for {entity!r} names unknown id {value!r}")
+            for grade, phrases in grades.items():
+                if not isinstance(grade, str) or "|" in grade:
+                    raise ValueError(f"{entity} grade {grade!r} of {value}: quote it in the yml")
+                for phrase in phrases:
+                    for form in _grade_forms(phrase):
+                        self._add(entity, value, form, _EXACT, grade)
         for value, spec in (data.get("fallbacks") or {}).items():
             unless = spec.get("unless", "*")
             self.fallbacks[(entity, str(value))] = _Fallback(
                 None if unless == "*" else frozenset(str(u) for u in unless)
             )
         for word in data.get("accents_required") or ():
-            self.accented[fold(word)] = word.lower()
+            if word.endswith("*"):
+                starts = self.accented_starts.setdefault(entity, {})
+                starts[fold(word[:-1])] = word[:-1].lower()
+            else:
+                self.accented[fold(word)] = word.lower()
         for value, phrases in (data.get("ambiguous") or {}).items():
             self.ambiguous_forms[(entity, str(value))] = frozenset(str(p) for p in phrases)
         if "ambiguous" in data:
@@ -175,8 +213,10 @@ class Lexicon:
                 w for p in data.get("ambiguous_not_after", []) for w in phrase_words(p)
             )
 
-    def _add(self, entity: str, value: str, phrase: str, mode: str) -> None:
-        key = f"{entity}|{value}|{mode}"
+    def _add(
+        self, entity: str, value: str, phrase: str, mode: str, grade: str | None = None
+    ) -> None:
+        key = f"{entity}|{value}|{mode}" + (f"|{grade}" if grade else "")
         if phrase.endswith("*"):
             words = phrase_words(phrase[:-1])
             if not words:
@@ -195,20 +235,24 @@ class Lexicon:
             (self.vocab.strings[match_id], start, end) for match_id, start, end in self.phrases(doc)
         ]
         for key, start, end in keys + self.prefixes([t.fold for t in toks]):
-            entity, value, mode = key.split("|")
-            match = LexiconMatch(entity, value, start, end, mode)
+            entity, value, mode, *grade = key.split("|", 3)
+            match = LexiconMatch(entity, value, start, end, mode, grade[0] if grade else None)
             if self._accept(match, toks):
                 candidates.append(match)
-        return self._drop_fallbacks(_longest_per_entity(candidates))
+        return _join_grades(self._drop_fallbacks(_longest_per_entity(candidates)), toks)
 
     def _accept(self, match: LexiconMatch, toks: list[Tok]) -> bool:
         if match.mode == _WHOLE:
             # "English" alone is a request; "English customers" is not
             outside = toks[: match.start] + toks[match.end :]
             return not any(t.is_alpha or t.is_digits for t in outside)
+        starts = self.accented_starts.get(match.entity, {})
         for tok in toks[match.start : match.end]:
             if self.accented.get(tok.fold, tok.lower) != tok.lower:
                 return False  # "stal" (stole) is not "stål" (steel)
+            for folded, written in starts.items():
+                if tok.fold.startswith(folded) and not tok.lower.startswith(written):
+                    return False  # "stalled" is not "stålet", "plats" not "plåt"
         if match.mode != _AMBIGUOUS:
             return True
         before = toks[match.start - 1].fold if match.start > 0 else ""
@@ -249,6 +293,43 @@ def _longest_per_entity(matches: list[LexiconMatch]) -> list[LexiconMatch]:
         if not overlaps:
             kept.append(match)
     return sorted(kept, key=lambda m: (m.start, m.entity))
+
+
+def _join_grades(matches: list[LexiconMatch], toks: list[Tok]) -> list[LexiconMatch]:
+    """ "aluminium 6061-T6", "316L rostfritt": a material named next to one of its grades is
+    one match, with the grade (two grades, or a word in between other than GRADE_JOINERS,
+    keep them apart)."""
+    kept: list[LexiconMatch] = []
+    for match in matches:
+        index = next((i for i in reversed(range(len(kept))) if kept[i].entity == match.entity), -1)
+        previous = kept[index] if index >= 0 else None
+        if (
+            previous is not None
+            and previous.value == match.value
+            and (previous.grade is None) != (match.grade is None)
+            and match.start - previous.end <= _GRADE_GAP
+            and all(
+                not (t.is_alpha or t.is_digits) or t.fold in GRADE_JOINERS
+                for t in toks[previous.end : match.start]
+            )
+            and not any(previous.end <= k.start < match.start for k in kept)
+        ):
+            mode = _EXACT if _EXACT in (previous.mode, match.mode) else previous.mode
+            grade = previous.grade or match.grade
+            kept[index] = replace(previous, end=match.end, mode=mode, grade=grade)
+            continue
+        kept.append(match)
+    return kept
+
+
+def _grade_forms(phrase: str) -> list[str]:
+    """A grade phrase with each hyphen that touches a letter there or not: "EN AW-6082-T6",
+    "EN AW 6082-T6", "EN AW-6082 T6", "EN AW 6082 T6"."""
+    parts = _OPTIONAL_HYPHEN.split(str(phrase))
+    forms = [parts[0]]
+    for part in parts[1:]:
+        forms = [form + joint + part for form in forms for joint in ("-", " ")]
+    return forms
 
 
 def _same(phrase: str) -> list[str]:

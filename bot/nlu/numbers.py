@@ -7,10 +7,18 @@
 Normalisations worth knowing:
 - "10.000" / "10,000" are thousands only when exactly three digits follow and the integer part
   is not 0; otherwise "," or "." is the decimal mark ("0,050" = 0.05, "1.5" = 1.5).
-- "ett par hundra" / "a couple of hundred" = 200, "några hundra" / "a few hundred" = 300,
-  "en halv miljon" / "half a million" = 500 000;
+- "ett par hundra" / "a couple of hundred" = 200, "några hundra" / "a few hundred" = 300;
   before a unit "ett par" / "a couple of" = 2 and "några" / "a few" = 3 ("ett par veckor").
-- A range ("500-1000", "between 500 and 1000", "2 till 3 tusen") is its upper bound.
+- Fractions count only in front of a scale word: "en halv miljon" / "half a million" = 500 000,
+  "three quarters of a million" = 750 000, "en kvarts miljon" = 250 000; "en kvarts" or
+  "three quarters" alone is no number (a quarter of what? "500 a quarter" is a frequency).
+  "One and a half" is 1.5 anywhere ("one and a half thousand" = 1 500).
+- "dussin" / "dozen" is 12 after a count ("två dussin" = 24, "a dozen" = 12).
+- Banknotes are kronor, marked unit="kr": "hundralapp" / "hundring" = 100, "femhundring" = 500,
+  "tusenlappar" = 1000, and after a count "lapp(ar)" is a hundred ("två lappar" = 200). A bare
+  "lapp" ("en lapp på kylen") is no number.
+- A range ("500-1000", "between 500 and 1000", "2 till 3 tusen") has its upper bound as value
+  and keeps the lower one in `low`; the quantity rules choose which end (or the middle) counts.
 - "en"/"ett"/"one"/"a"/"an" are articles far more often than numbers: they count only in front of
   hundra/tusen/hundred/thousand/... here; the quantity rules accept them before a unit.
 """
@@ -172,6 +180,7 @@ _add_words(
     },
 )  # fmt: skip
 _add_words("hundred", {"hundra": 100, "hundred": 100})
+_add_words("dozen", {"dussin": 12, "dozen": 12})  # a scale that needs a count before it
 _add_words(
     "scale",
     {
@@ -180,15 +189,14 @@ _add_words(
     },
 )  # fmt: skip
 _ARTICLES = frozenset({"en", "ett", "one", "a", "an"})
+_SCALE_KINDS = ("hundred", "scale", "dozen")
 # After digits: "2 tusen", "1,5 miljoner", "10 k", "3 dussin"
 _SCALE_AFTER_DIGITS = {
-    **{w: v for w, (v, kind) in _WORDS.items() if kind in ("hundred", "scale")},
+    **{w: v for w, (v, kind) in _WORDS.items() if kind in _SCALE_KINDS},
     "k": 1e3,
     "mn": 1e6,
     "milj": 1e6,
     "mio": 1e6,
-    "dussin": 12,
-    "dozen": 12,
 }
 # "ett par hundra" = 200, "några hundra" = 300: vague amounts get a fixed, documented value.
 # (words, amount, also before a unit: "ett par veckor" yes, "half a year" no - that is 26 weeks)
@@ -198,10 +206,25 @@ _VAGUE = (
     (("a", "couple"), 2, True),
     (("nagra",), 3, True),
     (("a", "few"), 3, True),
-    (("en", "halv"), 0.5, False),
-    (("ett", "halvt"), 0.5, False),
-    (("half", "a"), 0.5, False),
+    (("half", "a"), 0.5, False),  # "en halv miljon": an article and a fraction, fraction_at
 )
+# Fractions of a scale word ("three quarters of a million"); quantities.py also reads them as
+# fractions of a length unit ("en halv mm", "tre fjärdedels mm", "a quarter of a mm").
+FRACTIONS: dict[str, float] = {
+    fold(word): value
+    for value, words in {
+        1 / 2: ("halv", "halvt", "half"),
+        1 / 4: ("kvarts", "fjärdedel", "fjärdedels", "fjärdedelar", "quarter", "quarters"),
+        1 / 3: ("tredjedel", "tredjedels", "tredjedelar", "third", "thirds"),
+    }.items()
+    for word in words
+}
+_HALVES = frozenset({"halv", "halvt", "half"})
+# A banknote: "<number>lapp" is that many kronor, "<hundra minus a>ing" too ("femhundring").
+_NOTE_SUFFIXES = (("lappar", ""), ("lappen", ""), ("lapp", ""), ("ingar", "a"), ("ing", "a"))
+_HUNDRED_NOTES = frozenset({"lapp", "lappar"})  # after a count: "två lappar" = 200 kr
+KRONOR = "kr"
+
 _RANGE_WORDS = frozenset({"-", "till", "to"})
 _MAX_MORPHEMES = 12
 _MAX_WORD_LENGTH = 60  # "tvåhundrasjuttiofemtusenniohundranittionio" is 42
@@ -226,6 +249,18 @@ def _morphemes(word: str) -> tuple[tuple[float, str], ...] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _banknote(word: str) -> float | None:
+    """ "hundralapp" 100, "femhundring" 500, "tusenlappar" 1000: a banknote's value in kronor."""
+    for suffix, restore in _NOTE_SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and stem:
+            parts = _morphemes(stem + restore)
+            number = _WordNumber()
+            return number.value if parts and number.feed(parts) else None
+    return None
+
+
 class _WordNumber:
     """Accumulates number words left to right and refuses sequences that are no number."""
 
@@ -241,6 +276,8 @@ class _WordNumber:
             return self.last in (None, "hundred", "scale")
         if kind == "hundred":
             return self.last in (None, "unit", "teen") and self.current < 100
+        if kind == "dozen":
+            return self.current > 0  # "två dussin", not "dussin" or "tusen dussin"
         return self.last != "scale" or self.current > 0
 
     def add(self, value: float, kind: str) -> None:
@@ -257,12 +294,24 @@ class _WordNumber:
     def value(self) -> float:
         return self.total + self.current
 
+    def feed(self, parts: tuple[tuple[float, str], ...]) -> bool:
+        """Add a word's morphemes, all or nothing."""
+        before = (self.total, self.current, self.last)
+        for value, kind in parts:
+            if not self.accepts(kind):
+                self.total, self.current, self.last = before
+                return False
+            self.add(value, kind)
+        return True
+
 
 @dataclass(frozen=True)
 class NumberSpan:
     start: int  # token indexes, end exclusive
     end: int
     value: float
+    low: float | None = None  # a range's lower end ("300-500": value 500, low 300)
+    unit: str | None = None  # KRONOR for a banknote ("en hundralapp")
 
 
 class _Scanner:
@@ -287,6 +336,8 @@ class _Scanner:
                 i = chain_end  # "2024-05-01", "1.2.3-4": a date or a code, not quantities
                 continue
             span = self.digits_at(i) or self.words_at(i)
+            span = self.fraction_at(i, span) or span
+            span = self.notes_after(span) if span else self.banknote_at(i)
             if span is None:
                 i += 1
                 continue
@@ -373,16 +424,17 @@ class _Scanner:
             after = i + len(words)
             if all(self.fold_at(i + k) == w for k, w in enumerate(words)):
                 word = _WORDS.get(self.fold_at(after))
-                if word and word[1] in ("hundred", "scale"):
+                if word and word[1] in _SCALE_KINDS:
                     return NumberSpan(i, after + 1, float(amount * word[0]))
-                if before_units and self.fold_at(after) in self.units:
+                following = self.fold_at(after)
+                if before_units and (following in self.units or following in _HUNDRED_NOTES):
                     return NumberSpan(i, after, float(amount))  # "ett par veckor"
         number = _WordNumber()
         end = i
         j = i
         while j < len(self.toks):
             parts = self.word_parts(j, first=j == i)
-            if parts is None or not self.try_add(number, parts):
+            if parts is None or not number.feed(parts):
                 break
             end = j + 1
             j = self.next_word(end)
@@ -399,22 +451,51 @@ class _Scanner:
         if is_article:
             # an article is 1 only in front of hundra/tusen/hundred/thousand ("ett tusen")
             following = _WORDS.get(self.fold_at(j + 1))
-            if first and following and following[1] in ("hundred", "scale"):
+            if first and following and following[1] in _SCALE_KINDS:
                 return ((1, "unit"),)
             return None
         return _morphemes(word)
 
-    @staticmethod
-    def try_add(number: _WordNumber, parts: tuple[tuple[float, str], ...]) -> bool:
-        """Feed a word's morphemes, all or nothing."""
-        trial = _WordNumber()
-        trial.total, trial.current, trial.last = number.total, number.current, number.last
-        for value, kind in parts:
-            if not trial.accepts(kind):
-                return False
-            trial.add(value, kind)
-        number.total, number.current, number.last = trial.total, trial.current, trial.last
-        return True
+    # fractions and banknotes ---------------------------------------------------------
+    def fraction_at(self, i: int, count: NumberSpan | None) -> NumberSpan | None:
+        """ "three quarters of a million", "en kvarts miljon", "one and a half (thousand)"."""
+        if count is not None:
+            amount, j = count.value, count.end
+        elif self.fold_at(i) in _ARTICLES:
+            amount, j = 1.0, i + 1
+        else:
+            return None
+        and_a_half = (
+            self.fold_at(j) in ("and", "och")
+            and self.fold_at(j + 1) in _ARTICLES
+            and self.fold_at(j + 2) in _HALVES
+            and _WORDS.get(self.fold_at(j - 1), (0, ""))[1] not in _SCALE_KINDS
+        )
+        if and_a_half:
+            amount, j = amount + 0.5, j + 3
+        elif self.fold_at(j) in FRACTIONS:
+            amount, j = amount * FRACTIONS[self.fold_at(j)], j + 1
+            if self.fold_at(j) == "of" and self.fold_at(j + 1) in ("a", "an"):
+                j += 2
+        else:
+            return None
+        scale = _WORDS.get(self.fold_at(j))
+        if scale and scale[1] in _SCALE_KINDS:
+            return NumberSpan(i, j + 1, amount * scale[0])
+        return NumberSpan(i, j, amount) if and_a_half else None
+
+    def notes_after(self, span: NumberSpan) -> NumberSpan:
+        """ "två lappar" = 200 kr, "3 hundralappar" = 300 kr; otherwise the span unchanged."""
+        following = self.fold_at(span.end)
+        note = 100.0 if following in _HUNDRED_NOTES else _banknote(following)
+        if note is None or span.unit:
+            return span
+        return NumberSpan(span.start, span.end + 1, span.value * note, unit=KRONOR)
+
+    def banknote_at(self, i: int) -> NumberSpan | None:
+        """ "en hundralapp", "en femhundring": the note word alone is its value in kronor."""
+        note = _banknote(self.toks[i].fold) if self.toks[i].is_alpha else None
+        return NumberSpan(i, i + 1, note, unit=KRONOR) if note else None
 
     def next_word(self, j: int) -> int:
         """Where the next number word would start: skips "-" in "twenty-five", "and"/"och"."""
@@ -426,7 +507,7 @@ class _Scanner:
 
     # ranges ----------------------------------------------------------------------------
     def merge_ranges(self, spans: list[NumberSpan]) -> list[NumberSpan]:
-        """ "500-1000", "2 till 3 veckor", "between 500 and 1000": keep the upper bound."""
+        """ "500-1000", "2 till 3 veckor", "between 500 and 1000": one span, both ends kept."""
         merged: list[NumberSpan] = []
         for span in spans:
             if merged and self.is_range(merged[-1], span):
@@ -434,7 +515,7 @@ class _Scanner:
                 start = low.start
                 if self.fold_at(start - 1) in ("mellan", "between"):
                     start -= 1
-                merged.append(NumberSpan(start, span.end, span.value))
+                merged.append(NumberSpan(start, span.end, span.value, low.value, span.unit))
             else:
                 merged.append(span)
         return merged

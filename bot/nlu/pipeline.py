@@ -22,15 +22,16 @@ from spacy.vocab import Vocab
 from bot.nlu.language import detect_language
 from bot.nlu.lexicon import Lexicon, LexiconMatch
 from bot.nlu.numbers import NumberSpan, Tok, find_numbers, split_tokens
-from bot.nlu.quantities import Quantity, QuantityRules
+from bot.nlu.quantities import NUMBER, Quantity, QuantityRules
 
 # Longer messages are cut: nobody describes a product in 20 000 characters, and the matchers
 # must stay fast whatever is pasted in.
 MAX_CHARS = 20_000
-# A bare number directly followed by these is a share, not a quantity the interview asks for.
-PERCENT_WORDS = frozenset({"%", "procent", "percent", "pct"})
 # "one" / "en" alone answers "how many?": the only place an article is a number by itself.
 LONE_ARTICLES = {"en": 1.0, "ett": 1.0, "one": 1.0}
+# "a dozen ideas" is a manner of speaking: before a word these count only in a quantity
+# ("a dozen a week"); "maybe a dozen" is 12.
+IDIOM_NUMBERS = frozenset({("a", "dozen"), ("ett", "dussin"), ("half", "a", "dozen")})
 
 
 @dataclass(frozen=True)
@@ -64,17 +65,21 @@ def extract_entities(text: str) -> list[dict]:
     doc = Doc(engine.vocab, words=[t.fold for t in toks])
     lexicon = engine.lexicon.find(doc, toks)
     quantities = [q for q in engine.quantities.find(toks, numbers) if not _inside_names(q, lexicon)]
+    bare = _bare_numbers(toks, numbers, [*lexicon, *quantities], engine.quantities.other_units)
+    quantities = engine.quantities.corrected(toks, [*quantities, *bare])
 
     entities = []
     for match in lexicon:
         entity = _entity(text, toks, match.entity, match.value, match.start, match.end)
+        if getattr(match, "grade", None):
+            entity["grade"] = match.grade  # "316L", "PA66-GF30": the founder's grade, normalised
         if match.entity == "language":
             entity["role"] = "explicit"  # "in English please": the founder's choice sticks
         entities.append(entity)
-    entities += [
-        _entity(text, toks, q.entity, q.value, q.start, q.end) for q in quantities if not q.internal
-    ]
-    entities += _bare_numbers(text, toks, numbers, [*lexicon, *quantities])
+    for q in quantities:
+        entities.append(_entity(text, toks, q.entity, q.value, q.start, q.end))
+        if q.range:
+            entities[-1]["range"] = list(q.range)  # "300-500 st": both ends, value per policy
     if not any(e["entity"] == "language" for e in entities):
         detected = detect_language(text)
         if detected:
@@ -115,20 +120,31 @@ def _inside_names(quantity: Quantity, lexicon: list[LexiconMatch]) -> bool:
 
 
 def _bare_numbers(
-    text: str, toks: list[Tok], numbers: list[NumberSpan], used: list[LexiconMatch | Quantity]
-) -> list[dict]:
-    """Every number no other entity took: the form reads it as the answer it asked for."""
+    toks: list[Tok],
+    numbers: list[NumberSpan],
+    used: list[LexiconMatch | Quantity],
+    other_units: frozenset[str],
+) -> list[Quantity]:
+    """Every number no other entity took: the form reads it as the answer it asked for.
+
+    A range ("300-500") keeps its upper bound as value and both ends in `range`: only the
+    question being asked tells whether it is a volume, a price or a tolerance.
+    """
     found = []
     for number in numbers:
         if any(u.start < number.end and number.start < u.end for u in used):
             continue
-        if number.end < len(toks) and toks[number.end].fold in PERCENT_WORDS:
+        if number.end < len(toks) and toks[number.end].fold in other_units:
+            continue  # "50 %", "0,5 mil", "2 kg"
+        spelled = tuple(t.fold for t in toks[number.start : number.end])
+        if spelled in IDIOM_NUMBERS and number.end < len(toks) and toks[number.end].is_alpha:
             continue
-        found.append(_entity(text, toks, "number", number.value, number.start, number.end))
+        span = None if number.low is None else (number.low, number.value)
+        found.append(Quantity(NUMBER, number.value, number.start, number.end, span, 1.0))
     words = [t for t in toks if t.is_alpha or t.is_digits]
     if not numbers and len(words) == 1 and words[0].fold in LONE_ARTICLES:
         index = toks.index(words[0])
-        found.append(_entity(text, toks, "number", LONE_ARTICLES[words[0].fold], index, index + 1))
+        found.append(Quantity(NUMBER, LONE_ARTICLES[words[0].fold], index, index + 1, None, 1.0))
     return found
 
 

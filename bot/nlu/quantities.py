@@ -7,6 +7,9 @@ The number scanner (numbers.py) first turns "10 000", "tvåtusen" or "500-1000" 
 Overlapping matches: the longest wins ("500 st per månad" over "500 st"), then the order of
 ENTITY_PRIORITY. A "dimension" ("10 x 20 mm") is matched only to keep its numbers from being
 read as a multiplier or a tolerance; it is never emitted.
+
+A range ("300-500 st") keeps both ends in `Quantity.range`; `range_values` in the yml says which
+end is the value. `corrected` applies self-corrections ("500, nej förlåt, 5000 st").
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -23,9 +26,10 @@ from spacy.vocab import Vocab
 
 from bot import config
 from bot.nlu.lexicon import load_yaml, phrase_words
-from bot.nlu.numbers import NumberSpan, Tok
+from bot.nlu.numbers import FRACTIONS, NumberSpan, Tok
 
 NUM = "#num"
+NUMBER = "number"  # the entity of a bare number, which the pipeline adds
 ARTICLES = ("en", "ett", "one", "a", "an")
 # "one piece" is a count, "a part of it" is not: an article counts as 1 only before these
 # (or before any unit followed by a frequency: "one unit a week")
@@ -33,6 +37,9 @@ ARTICLE_UNITS = ("st", "styck", "stycken", "exemplar", "ex", "pcs")
 CLAUSE_BREAKS = frozenset({".", ",", ";", "!", "?", "och", "and", "men", "but"})
 BUDGET_WINDOW_BEFORE = 5
 BUDGET_WINDOW_AFTER = 3
+# A correction names its new value right away ("nej förlåt, 0,2"); "sorry for the delay, we
+# need 500 st" corrects nothing.
+CORRECTION_REACH = 3  # tokens between the marker and the new value
 
 ENTITY_PRIORITY = (
     "tolerance_mm",
@@ -52,6 +59,8 @@ class Quantity:
     value: float
     start: int  # token indexes into the message's tokens, end exclusive
     end: int
+    range: tuple[float, float] | None = None  # (low, high) of "300-500 st", in the value's unit
+    factor: float | None = None  # what one of the number said is worth: 12 in "50 i månaden"
 
     @property
     def internal(self) -> bool:
@@ -122,21 +131,28 @@ class QuantityRules:
         self.data = data if data is not None else load_yaml("quantities.yml")
         d = self.data
         self.length_factor = _factor_table(d["length_units"])
-        self.fraction_factor = _factor_table(d["fractions"])
+        self.inch_marks = frozenset(w for p in d["inch_marks"] for w in phrase_words(p)) - {"."}
+        self.length_factor.update(dict.fromkeys(self.inch_marks, self.length_factor["inch"]))
+        self.fraction_factor = {**FRACTIONS, **_factor_table(d["fractions"])}
+        self.spelled_fraction_max_unit = float(d["spelled_fraction_max_unit_mm"])
         self.time_factor = _factor_table(d["time_units"])
-        self.currency_of = {
-            w: code
-            for code, words in d["currencies"].items()
-            for p in words
-            for w in phrase_words(p)
-        }
         unknown = set(d["currencies"]) - set(_SEK_PER)
         if unknown:
             raise ValueError(f"quantities.yml: no exchange rate for {sorted(unknown)}")
-        for code, words in d["currency_prefixes"].items():
-            for phrase in words:
-                for w in phrase_words(phrase):
-                    self.currency_of.setdefault(w, code)
+        currency_of: dict[tuple[str, ...], str] = {}
+        for table in ("currencies", "currency_prefixes"):
+            for code, phrases in d[table].items():
+                for phrase in phrases:
+                    currency_of.setdefault(tuple(phrase_words(phrase)), code)
+        # longest first: "euro cents" before "euro"
+        self.currency_phrases = sorted(currency_of.items(), key=lambda pc: -len(pc[0]))
+        self.range_values = dict(d["range_values"])
+        self.correction_markers = sorted(
+            {tuple(phrase_words(p)) for p in d["correction_markers"]}, key=lambda m: -len(m)
+        )
+        other_units = [w for p in d["other_units"] for w in phrase_words(p)]
+        # "three quarters" alone is no 3 (nor 0.75: of what?)
+        self.other_units = frozenset([*other_units, *FRACTIONS])
         self.bare_tolerance_max_mm = float(d["bare_tolerance_max_mm"])
         self.budget_cues = tuple(str(c).lower() for c in d["budget_cues"])
         self.past_markers = frozenset(w for p in d["past_markers"] for w in phrase_words(p))
@@ -205,17 +221,26 @@ class QuantityRules:
         of_a = [[{"ORTH": "of"}, {"ORTH": {"IN": ["a", "an"]}, "OP": "?"}], OPTIONAL]
         as_a = [[{"ORTH": {"IN": ["i", "in", "som", "as"]}}], OPTIONAL]
         asymmetric = [{"ORTH": "+"}, {"ORTH": NUM}, {"ORTH": "/"}, {"ORTH": "-"}, {"ORTH": NUM}]
+        # "±0.002 in", 'tolerance 0.002"': an inch mark counts only when signed like this
+        unit_or_mark = [length, *_alternatives(d["inch_marks"]), OPTIONAL]
         signed = "tolerance_mm|sign"
-        self._add(signed, _sequences(plus_minus, [num], [length, OPTIONAL]))
-        self._add(
-            signed, _sequences([word], [fill], [*plus_minus, OPTIONAL], [num], [length, OPTIONAL])
-        )
+        self._add(signed, _sequences(plus_minus, [num], unit_or_mark))
+        self._add(signed, _sequences([word], [fill], [*plus_minus, OPTIONAL], [num], unit_or_mark))
         self._add(signed, _sequences([num], [length], as_a, [word]))
         self._add(signed, _sequences([asymmetric], [length, OPTIONAL]))
         fraction_of = ([self.num_or_article], [fraction], of_a, [length, OPTIONAL])
         self._add(signed, _sequences([*plus_minus, OPTIONAL], *fraction_of))
         # "toleransen är fem hundradelar": longer than the word rule's "toleransen är fem"
         self._add(signed, _sequences([word], [fill], [*plus_minus, OPTIONAL], *fraction_of))
+        # "en halv mm", "tre fjärdedels mm", "a quarter of a mm", "half a thou"
+        spelled: Pattern = [{"ORTH": {"IN": sorted(FRACTIONS)}}]
+        half_a: Pattern = [{"ORTH": "half"}, {"ORTH": {"IN": ["a", "an"]}}]
+        maybe_sign = [*plus_minus, OPTIONAL]
+        self._add(
+            "tolerance_mm|spelled",
+            _sequences(maybe_sign, [self.num_or_article], [spelled], of_a, [length]),
+        )
+        self._add("tolerance_mm|spelled", _sequences(maybe_sign, [half_a], [length]))
         # a length alone: a tolerance only if small (decided in _tolerance)
         self._add("tolerance_mm|bare", _sequences([num], [length]))
         # "10 x 20 x 5 mm" is a size: matched so that its numbers stay out of other rules
@@ -268,36 +293,48 @@ class QuantityRules:
 
     # matching ----------------------------------------------------------------------------
     def find(self, toks: list[Tok], numbers: list[NumberSpan]) -> list[Quantity]:
-        words, values, token_span = _merge_numbers(toks, numbers)
-        if not words:
+        merged = _merge_numbers(toks, numbers)
+        if not merged:
             return []
-        doc = Doc(self.vocab, words=words)
-        for token, (start, _) in zip(doc, token_span, strict=True):
-            token.norm_ = NUM if values[token.i] is not None else toks[start].lower
+        doc = Doc(self.vocab, words=[w.text for w in merged])
+        for token, word in zip(doc, merged, strict=True):
+            token.norm_ = word.norm
         candidates = []
         for match_id, start, end in self.matcher(doc):
             entity, _, detail = self.vocab.strings[match_id].partition("|")
-            quantity = self._interpret(entity, detail, doc, values, start, end)
+            spans = [w.number for w in merged[start:end] if w.number is not None]
+            quantity = self._interpret(entity, detail, doc, [n.value for n in spans], start, end)
+            if quantity is not None and len(spans) == 1 and spans[0].low is not None:
+                low = self._interpret(entity, detail, doc, [spans[0].low], start, end)
+                if low is not None:
+                    quantity = self.with_range(quantity, low.value, quantity.value)
             if quantity is not None:
                 candidates.append((quantity, start, end))
         chosen = _longest_first(candidates)
         return [
-            Quantity(q.entity, q.value, token_span[start][0], token_span[end - 1][1])
+            replace(q, start=merged[start].start, end=merged[end - 1].end)
             for q, start, end in chosen
         ]
 
+    def with_range(self, quantity: Quantity, one_end: float, other_end: float) -> Quantity:
+        """The quantity with both ends of its range and the value `range_values` asks for."""
+        low, high = sorted((one_end, other_end))
+        value = {"low": low, "high": high, "mid": (low + high) / 2}[
+            self.range_values.get(quantity.entity, "high")
+        ]
+        return replace(quantity, value=round(value, 9), range=(round(low, 9), round(high, 9)))
+
     def _interpret(
-        self, entity: str, detail: str, doc: Doc, values: list[float | None], start: int, end: int
+        self, entity: str, detail: str, doc: Doc, numbers: list[float], start: int, end: int
     ) -> Quantity | None:
         words = [t.orth_ for t in doc[start:end]]
-        numbers = [values[i] for i in range(start, end) if values[i] is not None]
         number = numbers[0] if numbers else 1.0  # no digits: an article, "en hundradel"
         following = doc[end].orth_ if end < len(doc) else ""
         value: float | None
         if entity == "annual_volume":
             value = number * _factor(detail)
         elif entity == "tolerance_mm":
-            value = self._tolerance(detail, words, numbers or [number])
+            value = self._tolerance(detail, words, numbers or [number], following)
         elif entity == "money":
             entity, value = self._money(detail, doc, start, end, number)
         elif entity == "timeline_weeks":
@@ -319,29 +356,40 @@ class QuantityRules:
             value = 0.0  # a dimension: never emitted
         if value is None:
             return None
-        return Quantity(entity, round(value, 9), start, end)
+        factor = value / number if len(numbers) <= 1 and number else None
+        return Quantity(entity, round(value, 9), start, end, factor=factor)
 
-    def _tolerance(self, detail: str, words: list[str], numbers: list[float]) -> float | None:
+    def _tolerance(
+        self, detail: str, words: list[str], numbers: list[float], following: str
+    ) -> float | None:
         unit = next((self.length_factor[w] for w in words if w in self.length_factor), 1.0)
         fraction = next((self.fraction_factor[w] for w in words if w in self.fraction_factor), 1.0)
         value = min(abs(n) for n in numbers) * fraction * unit
         if detail == "bare" and value > self.bare_tolerance_max_mm and unit > 0.01:
             return None  # "200 mm" is a size; "50 µm" is always a tolerance
+        if detail == "spelled" and unit > self.spelled_fraction_max_unit:
+            return None  # "en halv meter", "half an inch": a size
+        if self.inch_marks.intersection(words) and (following.isalpha() or following == NUM):
+            return None  # "± 2 in 3 weeks": "in" is a preposition; "± 2" alone still matches
         return value
 
     def _money(
         self, detail: str, doc: Doc, start: int, end: int, amount: float
     ) -> tuple[str, float]:
-        code = next(
-            (self.currency_of[t.orth_] for t in doc[start:end] if t.orth_ in self.currency_of),
-            "SEK",
-        )
-        sek = amount * _sek_per(code)
+        sek = amount * _sek_per(self._currency([t.orth_ for t in doc[start:end]]))
         if detail == "unit":
             return "target_unit_cost_sek", sek
         if detail == "budget" or self._near_budget_cue(doc, start, end):
             return "budget_sek", sek
         return "target_unit_cost_sek", sek
+
+    def _currency(self, words: list[str]) -> str:
+        """The currency the words name, the longest phrase first ("euro cents", not "euro")."""
+        for phrase, code in self.currency_phrases:
+            n = len(phrase)
+            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
+                return code
+        return "SEK"
 
     def _near_budget_cue(self, doc: Doc, start: int, end: int) -> bool:
         """ "budget på 200 000 kr", "50 000 kr i verktyg": a total, not a price per part."""
@@ -357,14 +405,60 @@ class QuantityRules:
         window += [t.norm_ for t in doc[start:end]]
         return any(w.startswith(self.budget_cues) for w in window)
 
+    # corrections -------------------------------------------------------------------------
+    def corrected(self, toks: list[Tok], quantities: list[Quantity]) -> list[Quantity]:
+        """ "500, no sorry, 5000 a year", "0,1 mm, nej förlåt 0,2": the correction wins.
+
+        The first value after a correction marker drops the earlier values of its entity and
+        the earlier bare numbers (dropped, not just ordered: the interview takes the smallest of
+        several tolerances). A bare number after the marker takes the entity and unit of the
+        quantity just before it. Bare numbers are passed in as Quantity(entity="number").
+        """
+        result = sorted((q for q in quantities if not q.internal), key=lambda q: q.start)
+        for marker_start, marker_end in self._markers(toks):
+            before = [q for q in result if q.end <= marker_start]
+            after = next((q for q in result if q.start >= marker_end), None)
+            if not before or after is None or after.start - marker_end > CORRECTION_REACH:
+                continue
+            new = after
+            previous = before[-1]
+            if after.entity == NUMBER and previous.entity != NUMBER and previous.factor:
+                value = round(after.value * previous.factor, 9)
+                new = replace(after, entity=previous.entity, value=value, factor=previous.factor)
+                if after.range:
+                    new = self.with_range(new, *(end * previous.factor for end in after.range))
+            drop = {new.entity, NUMBER}
+            result = [
+                new if q is after else q
+                for q in result
+                if not (q.end <= marker_start and q.entity in drop)
+            ]
+        return result
+
+    def _markers(self, toks: list[Tok]) -> list[tuple[int, int]]:
+        folds = [t.fold for t in toks]
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i < len(folds):
+            marker = next(
+                (m for m in self.correction_markers if tuple(folds[i : i + len(m)]) == m), None
+            )
+            if marker:
+                found.append((i, i + len(marker)))
+            i += len(marker) if marker else 1
+        return found
+
 
 _SEK_PER = {
     "SEK": lambda: 1.0,
     "SEK_THOUSANDS": lambda: 1e3,
     "SEK_MILLIONS": lambda: 1e6,
+    "SEK_CENTS": lambda: 0.01,  # öre
     # read at call time: a changed TILLVERKA_SEK_PER_EUR applies without a restart
     "EUR": config.sek_per_eur,
+    "EUR_CENTS": lambda: config.sek_per_eur() / 100,
     "USD": config.sek_per_usd,
+    "USD_CENTS": lambda: config.sek_per_usd() / 100,
 }
 
 
@@ -372,28 +466,36 @@ def _sek_per(code: str) -> float:
     return _SEK_PER[code]()
 
 
-def _merge_numbers(
-    toks: list[Tok], numbers: list[NumberSpan]
-) -> tuple[list[str], list[float | None], list[tuple[int, int]]]:
-    """Folded words with each number span collapsed to one "#num" token."""
-    words: list[str] = []
-    values: list[float | None] = []
-    spans: list[tuple[int, int]] = []
+@dataclass(frozen=True)
+class _Word:
+    """A word of the Matcher's Doc: a token of the message, or a whole number span."""
+
+    text: str  # what the rules match (folded), NUM for a number
+    norm: str  # lower case, unfolded ("lån" is a budget cue, "län" is not)
+    number: NumberSpan | None
+    start: int  # token indexes into the message, end exclusive
+    end: int
+
+
+def _merge_numbers(toks: list[Tok], numbers: list[NumberSpan]) -> list[_Word]:
+    """Folded words with each number span collapsed to one "#num" word.
+
+    A banknote ("en hundralapp") is followed by its unit, "kr", which no token wrote.
+    """
+    words: list[_Word] = []
     starts = {n.start: n for n in numbers}
     i = 0
     while i < len(toks):
         number = starts.get(i)
         if number is not None:
-            words.append(NUM)
-            values.append(number.value)
-            spans.append((number.start, number.end))
+            words.append(_Word(NUM, NUM, number, number.start, number.end))
+            if number.unit:
+                words.append(_Word(number.unit, number.unit, None, number.start, number.end))
             i = number.end
         else:
-            words.append(toks[i].fold)
-            values.append(None)
-            spans.append((i, i + 1))
+            words.append(_Word(toks[i].fold, toks[i].lower, None, i, i + 1))
             i += 1
-    return words, values, spans
+    return words
 
 
 def _longest_first(candidates: list[tuple[Quantity, int, int]]) -> list[tuple[Quantity, int, int]]:

@@ -46,6 +46,8 @@ from bot.vocabulary import (
     MATERIALS,
     PROCESS_LABELS,
     PROCESSES,
+    REGION_AREAS,
+    area_name,
     label,
 )
 
@@ -141,6 +143,8 @@ class _Query:
     certifications: tuple[str, ...]
     region: str | None
     timeline_weeks: float | None
+    counties: tuple[str, ...] = ()  # the region's counties (one, or an area's several)
+    neighbours: frozenset[str] = frozenset()  # counties bordering them
 
     @classmethod
     def of(cls, req: Requirements) -> _Query:
@@ -157,6 +161,9 @@ class _Query:
         certifications = tuple(
             dict.fromkeys(c for c in map(normalise_id, req.certifications) if c in CERTIFICATIONS)
         )
+        area = area_name(req.region)
+        region = area or (normalise_county(req.region) if req.region else None)
+        counties = REGION_AREAS[area] if area else ((region,) if region else ())
         return cls(
             processes=processes,
             material=material,
@@ -164,8 +171,10 @@ class _Query:
             tolerance_mm=_positive(req.tolerance_mm),
             annual_volume=_positive(req.annual_volume),
             certifications=certifications,
-            region=normalise_county(req.region) if req.region else None,
+            region=region,
             timeline_weeks=_positive(req.timeline_weeks),
+            counties=counties,
+            neighbours=frozenset().union(*(NEIGHBOURS.get(c, ()) for c in counties)) - set(counties),
         )
 
     def filters(self, without: str | None = None, **changes) -> dict:
@@ -245,7 +254,7 @@ def _score(firm: RankedFirm, q: _Query) -> float:
         "lead_time": _lead_time_score(firm.lead_time_weeks, q.timeline_weeks),
     }
     if q.region:
-        parts["region"] = _region_score(firm.county, q.region)
+        parts["region"] = _region_score(firm.county, q)
     score = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS[k] for k in parts)
     if q.timeline_weeks is not None and firm.lead_time_weeks > q.timeline_weeks:
         score *= LATE_PENALTY
@@ -264,9 +273,9 @@ def _score_sql(c, q: _Query):
         "lead_time": lead_time if late is None else case((late, 0.0), else_=lead_time),
     }
     if q.region:
-        near = [(c.county == q.region, 1.0)]
-        if NEIGHBOURS.get(q.region):
-            near.append((c.county.in_(sorted(NEIGHBOURS[q.region])), NEIGHBOUR_SCORE))
+        near = [(c.county.in_(q.counties), 1.0)]
+        if q.neighbours:
+            near.append((c.county.in_(sorted(q.neighbours)), NEIGHBOUR_SCORE))
         parts["region"] = _float(case(*near, else_=0.0))
     total = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS[k] for k in parts)
     return total if late is None else total * _float(case((late, LATE_PENALTY), else_=1.0))
@@ -285,10 +294,10 @@ def _match(m: Manufacturer, score: float, q: _Query, lang: str) -> Match:
     return Match(m, score, processes, _reasons(m, processes[0], q, lang))
 
 
-def _region_score(county: str, region: str) -> float:
-    if county == region:
+def _region_score(county: str, q: _Query) -> float:
+    if county in q.counties:
         return 1.0
-    return NEIGHBOUR_SCORE if county in NEIGHBOURS.get(region, ()) else 0.0
+    return NEIGHBOUR_SCORE if county in q.neighbours else 0.0
 
 
 def _lead_time_score(weeks: float, timeline: float | None) -> float:
@@ -307,7 +316,7 @@ def _reasons(m: Manufacturer, process: str, q: _Query, lang: str) -> list[str]:
     name = label(PROCESS_LABELS, process, lang)
     reasons = [pick(lang, f"{name} med ±{tolerance} mm", f"{name} to ±{tolerance} mm")]
     place = f"{m.municipality}, {county_long_name(m.county, lang)}"
-    if q.region and m.county != q.region and m.county in NEIGHBOURS.get(q.region, ()):
+    if q.region and m.county not in q.counties and m.county in q.neighbours:
         reasons.append(pick(lang, f"i {place} (grannlän)", f"in {place} (neighbouring county)"))
     else:
         reasons.append(pick(lang, f"i {place}", f"in {place}"))

@@ -197,6 +197,15 @@ class _Texts:
                     "You didn't name a material, so I compared the processes in their most common material.",
                 )
             )
+        elif material.kind == "unknown" and material.text in MATERIAL_LABELS:
+            # a material we recognise (wood, PEEK, glass, ...) but have no process rates for
+            name = label(MATERIAL_LABELS, material.text, self.lang)
+            result.append(
+                self.t(
+                    f"Jag har ännu inga kostnadsdata för {name}, så jag sorterade inte bort processer efter material och räknade med deras vanligaste material. En rådgivare eller verkstad behöver bekräfta vilka metoder som fungerar.",
+                    f"I have no cost data for {name} yet, so I didn't rule out processes by material and costed each in its most common material. An advisor or a shop needs to confirm which processes work for it.",
+                )
+            )
         elif material.kind == "unknown":
             result.append(
                 self.t(

@@ -165,6 +165,8 @@ class Stages:
     nollserie_max: float
     maturity_path: dict[str, str]
     stages: dict[str, Stage]
+    goal_pilot_from: str = "prototype"
+    reshore_maturity: str = "in_production"
 
 
 @dataclass(frozen=True)
@@ -461,6 +463,8 @@ def _stages(data: Any, where: str) -> Stages:
             next_steps=tuple(steps),
         )
     nollserie = root.child("nollserie")
+    goals = root.child("goals")
+    goals.text("source")
     return Stages(
         source=root.text("source"),
         assume_maturity=root.choice("assume_maturity", MATURITY_LEVELS),
@@ -472,6 +476,8 @@ def _stages(data: Any, where: str) -> Stages:
         nollserie_max=nollserie.number("max_units", 1.0),
         maturity_path=maturity_path,
         stages=stages,
+        goal_pilot_from=goals.choice("pilot_from", MATURITY_LEVELS),
+        reshore_maturity=goals.choice("reshore_maturity", MATURITY_LEVELS),
     )
 
 

@@ -35,6 +35,8 @@ class PathDecision:
     threshold_process: str | None  # the hard-tooled process that threshold belongs to
     maturity_assumed: bool = False
     volume_assumed: bool = False
+    goal: str | None = None  # the founder's own goal, when said
+    goal_moved: bool = False  # the goal moved the path (stages.yml rule 7)
     reasons: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -71,6 +73,9 @@ def path_for(params: Parameters, maturity: str, volume: float, threshold: float)
 def decide_path(profile: Profile, params: Parameters, lang: str) -> PathDecision:
     stages = params.stages
     maturity = profile.design_maturity if profile.design_maturity in MATURITY_LEVELS else None
+    goal = profile.founder_goal
+    if maturity is None and goal == "reshore":
+        maturity = stages.reshore_maturity  # production moving home exists today
     maturity_assumed = maturity is None
     maturity = maturity or stages.assume_maturity
     material = profile.material_choice()
@@ -86,6 +91,14 @@ def decide_path(profile: Profile, params: Parameters, lang: str) -> PathDecision
         volume = stages.stages[implied].assumed_volume
 
     path = path_for(params, maturity, volume, threshold)
+    goal_moved = (
+        goal == "pilot"
+        and path == "prototype"
+        and not maturity_assumed
+        and MATURITY_LEVELS.index(maturity) >= MATURITY_LEVELS.index(stages.goal_pilot_from)
+    )
+    if goal_moved:
+        path = "pilot"
     decision = PathDecision(
         path=path,
         maturity=maturity,
@@ -95,6 +108,8 @@ def decide_path(profile: Profile, params: Parameters, lang: str) -> PathDecision
         threshold_process=threshold_process,
         maturity_assumed=maturity_assumed,
         volume_assumed=volume_assumed,
+        goal=goal,
+        goal_moved=goal_moved,
     )
     texts = PathTexts(params, decision, lang)
     if maturity_assumed:
@@ -175,7 +190,9 @@ class PathTexts:
     def reasons(self) -> list[str]:
         d = self.d
         rule = self.params.stages.maturity_path[d.maturity]
-        if d.path == "prototype":
+        if d.goal_moved:
+            reasons = [self.goal_pilot_reason(), self.later_volume_reason()]
+        elif d.path == "prototype":
             reasons = [self.prototype_reason(), self.later_volume_reason()]
         elif rule != FROZEN:
             reasons = [self.validated_reason(), self.later_volume_reason()]
@@ -193,6 +210,13 @@ class PathTexts:
         return self.t(
             f"Konstruktionen är på stadiet {self.maturity_label()}, så nästa steg är prototyper: inga formverktyg förrän konstruktionen är validerad, eftersom en ändring av en färdig form kostar {self.mould_change()}.",
             f"Your design is at the {self.maturity_label()} stage, so the next step is prototypes: no tooling until the design is validated, because changing a finished mould costs {self.mould_change()}.",
+        )
+
+    def goal_pilot_reason(self) -> str:
+        size = self.units(nollserie_size(self.params, self.d.volume))
+        return self.t(
+            f"Ni vill köra en nollserie och har en {self.maturity_label()}: en nollserie på omkring {size} med enkla verktyg är också där prototypen bevisas hos riktiga användare, innan ni betalar för verktyg till full skala.",
+            f"You want a pilot run and have a {self.maturity_label()}: a nollserie of about {size} with simple tooling is also where the prototype is proven with real users, before you pay for full-scale tooling.",
         )
 
     def validated_reason(self) -> str:

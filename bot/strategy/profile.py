@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from bot.vocabulary import (
     COUNTIES,
+    GOALS,
     MATERIAL_FAMILIES,
     MATERIAL_LABELS,
     MATERIALS,
@@ -153,6 +154,7 @@ class Profile:
     certifications: list[str] = field(default_factory=list)
     region: str | None = None
     timeline_weeks: float | None = None
+    founder_goal: str | None = None  # prototype | pilot | full_scale | reshore, when said
 
     @classmethod
     def from_slots(cls, slots: dict | None) -> Profile:
@@ -174,6 +176,7 @@ class Profile:
             certifications=_certifications(slots.get("certifications")),
             region=_region(slots.get("region")),
             timeline_weeks=parse_number(slots.get("timeline_weeks")),
+            founder_goal=slots.get("founder_goal") if slots.get("founder_goal") in GOALS else None,
         )
 
     def to_payload(self) -> dict:
@@ -181,6 +184,8 @@ class Profile:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         payload = {key: values[key] for key in PAYLOAD_KEYS}
         payload["certifications"] = list(self.certifications)
+        if self.founder_goal:
+            payload["founder_goal"] = self.founder_goal
         return payload
 
     def cleaned(self) -> Profile:

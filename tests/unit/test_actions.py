@@ -121,22 +121,37 @@ async def test_first_question_welcomes_then_acknowledges_then_asks():
     assert slot_events(events) == {"welcomed": True}
 
 
-async def test_two_failures_offer_skip_and_advisor_buttons():
-    ask = next(a for a in ASK_ACTIONS if a.slot == "tolerance_mm")()
-    slots = {"language": "sv", "welcomed": True, "failed_attempts": 2.0}
-    messages, _ = await run(ask, tracker(slots, requested="tolerance_mm", latest_action="action_clarify"))
-    payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
-    assert payloads == ["/skip_question", "/talk_to_human"]
-    assert "toleransen" in messages[0]["text"] or "tolerans" in messages[0]["text"]
-
-
-async def test_clarify_counts_failures_and_says_what_to_write():
+async def test_a_first_miss_says_what_to_write_and_counts_it():
     messages, events = await run(
-        ActionClarify(), tracker({"language": "en", "failed_attempts": 1.0}, text="asdf", intent="nlu_fallback",
+        ActionClarify(), tracker({"language": "en", "failed_attempts": 0.0}, text="asdf", intent="nlu_fallback",
                                  requested="annual_volume")
     )
     assert "500 a year" in messages[0]["text"]
-    assert slot_events(events) == {"failed_attempts": 2.0}
+    assert slot_events(events) == {"failed_attempts": 1.0}
+
+
+async def test_a_second_miss_leaves_the_question_open_with_an_advisor_button():
+    messages, events = await run(
+        ActionClarify(), tracker({"language": "sv", "failed_attempts": 1.0}, text="asdf", intent="nlu_fallback",
+                                 requested="tolerance_mm")
+    )
+    assert "tolerans" in messages[0]["text"] and "antagande" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/talk_to_human"]
+    assert slot_events(events) == {"skipped_slots": ["tolerance_mm"], "failed_attempts": 0.0}
+
+
+async def test_an_unsure_reading_is_asked_back_as_buttons():
+    ask = next(a for a in ASK_ACTIONS if a.slot == "design_maturity")()
+    clarify = {"slot": "design_maturity", "options": ["prototype", "validated_prototype"]}
+    slots = {"language": "en", "welcomed": True, "failed_attempts": 1.0, "interview_clarify": clarify}
+    messages, _ = await run(ask, tracker(slots, requested="design_maturity", latest_action="action_clarify"))
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    assert payloads == [
+        '/inform{"design_maturity": "prototype"}',
+        '/inform{"design_maturity": "validated_prototype"}',
+        "/skip_question",
+    ]
+    assert "sure" in messages[-1]["text"]
 
 
 async def test_skip_remembers_the_skipped_question():

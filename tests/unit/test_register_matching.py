@@ -132,6 +132,22 @@ def test_every_required_certification(store):
 # --- ranking -------------------------------------------------------------------------------
 
 
+def test_an_area_counts_each_of_its_counties_as_in_the_region(store):
+    load(
+        store,
+        firm("a-skane", county="Skåne", municipality="Malmö"),
+        firm("b-stockholm", county="Stockholm", municipality="Solna"),
+        firm("c-kalmar", county="Kalmar", municipality="Nybro"),
+        firm("d-kronoberg", county="Kronoberg", municipality="Växjö"),
+    )
+    result = match(store, Requirements(["cnc_machining"], region="Småland"), lang="en")
+    # Kalmar and Kronoberg are Småland; Skåne borders Kronoberg; Stockholm is elsewhere
+    assert ids(result) == ["c-kalmar", "d-kronoberg", "a-skane", "b-stockholm"]
+    assert "neighbouring" not in result.matches[0].reasons[1]
+    assert "neighbouring" in result.matches[2].reasons[1]
+
+
+
 def test_same_county_then_neighbouring_county_then_the_rest(store):
     load(
         store,
