@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import vocabulary
 from bot.interview import readings
+from bot.interview.numeric_answers import numeric_answer
 from bot.interview.slots import CONFIRM_SLOT, NUMERIC_SLOTS, PROFILE_SLOTS, Problem, check_value
 from bot.nlu.statements import reads_as_question
 
@@ -54,12 +55,15 @@ ENTITY_TO_SLOT = {
     "material": "material",
     "process": "process",
     "region": "region",
+    "founder_goal": "founder_goal",
 }
 CERTIFICATION_ENTITIES = ("certification", "certifications")
+# The answer leads: "porslin, som vanliga koppar" is porcelain, the cups are an example
+# (a corrected value has already replaced the earlier one in the extractor).
+FIRST_WINS = frozenset({"material"})
 # Optional questions a plain "no" answers (certifications: "no" means none required).
-DENY_SETTLES = ("process", "region", "timeline_weeks")
+DENY_SETTLES = ("founder_goal", "process", "region", "timeline_weeks")
 DESCRIPTION_MIN_WORDS_VOLUNTEERED = 5
-SHORT_ANSWER_WORDS = 5
 # A description is a sentence or two; a pasted spec sheet is cut so slots and leads stay small.
 DESCRIPTION_MAX_CHARS = 500
 
@@ -84,10 +88,13 @@ class Extraction:
 
 def _last_values(entities: list[dict]) -> dict[str, Any]:
     """The last value of each entity, as Rasa's from_entity mapping would take it; for the
-    tolerance the tightest ("±0,1 generally, ±0,02 on the holes" is ±0.02)."""
+    tolerance the tightest ("±0,1 generally, ±0,02 on the holes" is ±0.02), for the material
+    the first."""
     values: dict[str, Any] = {}
     for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
+        if name in FIRST_WINS and name in values:
+            continue
         if (
             name == "tolerance_mm"
             and isinstance(values.get(name), float)
@@ -103,23 +110,6 @@ def _as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-def _bare_number(entities: list[dict], slot: str | None) -> float | None:
-    """The last bare number; a bare range ("300-500") read as the question asks: the tightest
-    end for a tolerance, the latest for a deadline, the middle for a volume or a price."""
-    numbers = [e for e in entities if e.get("entity") == "number"]
-    if not numbers:
-        return None
-    ends = numbers[-1].get("range")
-    if isinstance(ends, list | tuple) and len(ends) == 2 and all(_as_float(e) is not None for e in ends):
-        low, high = sorted(float(e) for e in ends)
-        return {"tolerance_mm": low, "timeline_weeks": high}.get(slot, (low + high) / 2)
-    return _as_float(numbers[-1].get("value"))
-
-
-def _short_answer(text: str) -> bool:
-    return len(text.split()) <= SHORT_ANSWER_WORDS and not any(c in text for c in "<>{}[]=")
 
 
 def _certifications(entities: list[dict]) -> list[str] | None:
@@ -144,9 +134,12 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
             facts[slot] = values[entity]
     # A bare number answers the numeric question being asked ("500", "ca 0,05"), but only in
     # a short answer: a number buried in a long or odd message is no answer.
-    number = _bare_number(turn.entities, turn.requested_slot)
-    if number is not None and turn.requested_slot in NUMERIC_SLOTS and _short_answer(turn.text):
-        facts.setdefault(turn.requested_slot, number)
+    asked = turn.requested_slot
+    number = numeric_answer(turn.text or "", turn.entities, asked) if asked in NUMERIC_SLOTS else None
+    if number is not None:
+        if asked == "tolerance_mm" and _as_float(facts.get(asked)) is not None:
+            number = min(number, _as_float(facts[asked]))  # the tightest of all it names
+        facts[asked] = facts.get(asked) if asked != "tolerance_mm" and asked in facts else number
     for slot in NUMERIC_SLOTS:
         if slot not in facts:
             continue
@@ -159,6 +152,8 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
             facts[slot] = value
     if facts.get("design_maturity") not in (None, *vocabulary.MATURITY_LEVELS):
         del facts["design_maturity"]
+    if facts.get("founder_goal") not in (None, *vocabulary.GOALS):
+        del facts["founder_goal"]
     certifications = _certifications(turn.entities)
     if certifications is None and turn.intent == "deny" and turn.requested_slot == "certifications":
         certifications = []
@@ -193,16 +188,11 @@ def _skips(turn: Turn, values: dict[str, Any]) -> list[str]:
     skipped = []
     if values.get("region") == "any":
         skipped.append("region")
+    if values.get("founder_goal") == "none":
+        skipped.append("founder_goal")  # the button "not sure: you tell me"
     if turn.intent == "deny" and turn.requested_slot in DENY_SETTLES:
         skipped.append(turn.requested_slot)
     return skipped
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of `text` that holds characters start..end."""
-    left = max(text.rfind(mark, 0, start) for mark in ".!?;\n")
-    right = [i for i in (text.find(mark, end) for mark in ".!?;\n") if i >= 0]
-    return text[left + 1 : min(right) if right else len(text)].strip()
 
 
 def _volunteered_readings(turn: Turn, facts: dict[str, Any]) -> None:
@@ -210,19 +200,26 @@ def _volunteered_readings(turn: Turn, facts: dict[str, Any]) -> None:
     text = turn.text or ""
     known = turn.slots.get("design_maturity")
     lexicon = facts.get("design_maturity")
-    # Without a word for it, a known maturity is not changed by a reading of some other answer.
-    if turn.requested_slot != "design_maturity" and not text.startswith("/") and (lexicon or not known):
+    asked = turn.requested_slot
+    if known and asked not in (None, CONFIRM_SLOT, "design_maturity"):
+        # an answer to another question ("the prototype was 3D printed") keeps the maturity;
+        # corrections come at the summary or outside the interview
+        facts.pop("design_maturity", None)
+    elif asked != "design_maturity" and not text.startswith("/") and (lexicon or not known):
         maturity = readings.volunteered_maturity(text, lexicon)
         if maturity:
             facts["design_maturity"] = maturity
         else:
             facts.pop("design_maturity", None)
     if turn.requested_slot != "process" and "process" in facts and not text.startswith("/"):
-        where = next((e for e in turn.entities if e.get("entity") == "process"), None)
-        sentence = _sentence_around(text, where["start"], where["end"]) if where else text
-        if not readings.process_is_wish(sentence):
+        wished = readings.wished_processes(text, turn.entities)
+        if wished:
+            facts["process"] = wished[-1]
+        else:
             del facts["process"]
-    goal = readings.founder_goal(text, answering=turn.requested_slot is not None)
+    goal = None
+    if turn.requested_slot != "founder_goal":
+        goal = readings.founder_goal(text, answering=turn.requested_slot is not None)
     if goal:
         facts["founder_goal"] = goal
 
@@ -249,7 +246,7 @@ def extract(turn: Turn) -> Extraction:
     asked = turn.requested_slot
     reading = None
     if turn.intent not in CONTROL_ONLY_INTENTS:
-        reading = readings.read_answer(asked, turn.text, {**values, **facts})
+        reading = readings.read_answer(asked, turn.text, {**values, **facts}, turn.entities)
         if reading and reading.slot == "material" and reading.value and "material" not in facts:
             if turn.intent in NOT_A_DESCRIPTION:
                 reading = None  # "skip", "thanks", "no": not a material

@@ -31,6 +31,7 @@ GOAL_MIN_WORDS_IN_ANSWER = 6
 MATERIAL_TEXT_MAX_WORDS = 8
 MATERIAL_TEXT_MAX_CHARS = 60
 
+CLAUSE_RE = re.compile(r"[.!?;\n]+|,?\s+(?:men|but|while|medan|though|although)\s+", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
 DONT_KNOW_RE = re.compile(
     r"\b(vet (inte|ej)|ingen aning|osäker|har inte bestämt|inte bestämt|vet ej|"
@@ -90,16 +91,36 @@ def _certifications(text: str, values: dict) -> Reading:
     return Reading("certifications")
 
 
-def _process(text: str, values: dict) -> Reading:
-    guess = _guess("process", text)
-    label = guess.label if guess and guess.confidence >= ACCEPT else None
-    if label == "prototype_history" or (label == "no_preference" and not values.get("process")):
-        return Reading("process", settled=True)
+def _process(text: str, values: dict, entities) -> Reading:
     if values.get("process"):
+        # each named process in its own clause: "printad prototyp, men i serie fräst" wishes CNC
+        wished = wished_processes(text, entities)
+        if wished:
+            return Reading("process", wished[-1])
+        if any(e.get("entity") == "process" for e in entities):
+            return Reading("process", settled=True)  # only how the prototype was made
         return Reading("process", values["process"])
+    guess = _guess("process", text)
+    if guess and guess.confidence >= ACCEPT and guess.label in ("prototype_history", "no_preference"):
+        return Reading("process", settled=True)
     if says_dont_know(text):
         return Reading("process", settled=True)
     return Reading("process")
+
+
+def _goal(text: str, values: dict) -> Reading:
+    if values.get("founder_goal") in vocabulary.GOALS:
+        return Reading("founder_goal", values["founder_goal"])
+    guess = _guess("founder_goal", text)
+    if guess and guess.confidence >= ACCEPT:
+        if guess.says_something:
+            return Reading("founder_goal", guess.label)
+        return Reading("founder_goal", settled=True)  # "not sure, that's what I want to know"
+    if says_dont_know(text):
+        return Reading("founder_goal", settled=True)
+    if guess and guess.says_something and guess.confidence >= TENTATIVE:
+        return Reading("founder_goal", options=_options(guess, vocabulary.GOALS))
+    return Reading("founder_goal")
 
 
 def _settled_by(slot: str, label: str, text: str, values: dict) -> Reading:
@@ -126,7 +147,7 @@ def _material(text: str, values: dict) -> Reading:
     return Reading("material")
 
 
-def read_answer(slot: str | None, text: str, values: dict) -> Reading | None:
+def read_answer(slot: str | None, text: str, values: dict, entities=()) -> Reading | None:
     """The message as an answer to the question `slot` being asked (None: no such reading)."""
     if not slot or not (text or "").strip() or text.lstrip().startswith("/"):
         return None
@@ -136,8 +157,10 @@ def read_answer(slot: str | None, text: str, values: dict) -> Reading | None:
         return _maturity(text, values)
     if slot == "certifications":
         return _certifications(text, values)
+    if slot == "founder_goal":
+        return _goal(text, values)
     if slot == "process":
-        return _process(text, values)
+        return _process(text, values, list(entities))
     if slot == "region":
         return _settled_by("region", "any", text, values)
     if slot == "timeline_weeks":
@@ -169,10 +192,27 @@ def founder_goal(text: str, answering: bool = False) -> str | None:
     return None
 
 
-def process_is_wish(text: str) -> bool:
-    """A process named in passing is the founder's wish for production unless the sentence
-    reads as how the prototype was made ("prototypen är 3D-printad")."""
-    guess = _guess("process", text, sentences=True)
-    return not (
-        guess and guess.label in ("prototype_history", "no_preference") and guess.confidence >= ACCEPT
-    )
+def clause_around(text: str, start: int, end: int) -> str:
+    """The clause of `text` holding characters start..end (sentences, and "men"/"but" parts)."""
+    bounds = [0, len(text)]
+    for match in CLAUSE_RE.finditer(text):
+        bounds += [match.start(), match.end()]
+    left = max(b for b in bounds if b <= start)
+    right = min(b for b in bounds if b >= end)
+    return text[left:right].strip()
+
+
+def wished_processes(text: str, entities) -> list[str]:
+    """The processes named as wishes for production, in order. A process named in a clause
+    that reads as how the prototype was made ("prototypen är 3D-printad") or as no preference
+    is not a wish."""
+    wished = []
+    for entity in entities:
+        if entity.get("entity") != "process" or "start" not in entity:
+            continue
+        clause = clause_around(text, entity["start"], entity["end"])
+        guess = _guess("process", clause)
+        history = guess and guess.label in ("prototype_history", "no_preference") and guess.confidence >= ACCEPT
+        if not history and entity.get("value") not in wished:
+            wished.append(entity["value"])
+    return wished

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from bot.vocabulary import PROFILE_FIELDS
 
-OPTIONAL_SLOTS = ("process", "certifications", "region", "timeline_weeks")
+OPTIONAL_SLOTS = ("founder_goal", "process", "certifications", "region", "timeline_weeks")
 CORE_SLOTS = tuple(slot for slot in PROFILE_FIELDS if slot not in OPTIONAL_SLOTS)
 PROFILE_SLOTS = PROFILE_FIELDS
 CONFIRM_SLOT = "profile_confirmed"
-# Facts kept about the founder but never asked: the goal they state themselves.
-VOLUNTEERED_SLOTS = ("founder_goal",)
-FACT_SLOTS = PROFILE_SLOTS + VOLUNTEERED_SLOTS
-FORM_SLOTS = PROFILE_SLOTS + (CONFIRM_SLOT,)
+# Facts beyond the recommendation contract's profile: the founder's own goal.
+EXTRA_SLOTS = ("founder_goal",)
+FACT_SLOTS = PROFILE_SLOTS + EXTRA_SLOTS
+FORM_SLOTS = FACT_SLOTS + (CONFIRM_SLOT,)
 
 NUMERIC_SLOTS = ("annual_volume", "tolerance_mm", "target_unit_cost_sek", "timeline_weeks")
 
@@ -31,6 +31,7 @@ REGULATED_WORDS = re.compile(
     re.IGNORECASE,
 )
 LATE_MATURITY = ("validated_prototype", "design_frozen", "in_production")
+GOAL_MATURITY = ("prototype",) + LATE_MATURITY
 FROZEN_MATURITY = ("design_frozen", "in_production")
 
 
@@ -41,6 +42,7 @@ def _mentions_regulated(description: str | None) -> bool:
 def required_slots(slots: dict) -> list[str]:
     """The questions of this interview, in order, given what is known so far.
 
+    founder_goal: once a prototype exists (a pilot run or reshoring changes the path);
     process: only worth asking once the design is frozen (the founder may have chosen one);
     certifications: for validated designs or regulated products; region and timeline: once
     a pilot or full-scale partner is in sight (proximity and lead time start to matter).
@@ -48,6 +50,9 @@ def required_slots(slots: dict) -> list[str]:
     maturity = slots.get("design_maturity")
     skipped = set(slots.get("skipped_slots") or [])
     wanted = list(CORE_SLOTS)
+    if maturity in GOAL_MATURITY:
+        # once something exists, the founder's own next step can change the path
+        wanted.insert(wanted.index("design_maturity") + 1, "founder_goal")
     if maturity in FROZEN_MATURITY:
         wanted.append("process")
     if maturity in LATE_MATURITY or _mentions_regulated(slots.get("product_description")):

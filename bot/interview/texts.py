@@ -102,6 +102,8 @@ def acknowledge(understood: list[str], slots: dict, lang: str) -> str | None:
             parts.append(pick(lang, "produkten", "the product"))
             continue
         value = slots.get(slot)
+        if value is None and slot == "founder_goal":
+            continue
         if value is None and slot == "region":
             parts.append(
                 pick(lang, "region: var som helst i Sverige", "region: anywhere in Sweden")
@@ -119,8 +121,8 @@ def summary(slots: dict, lang: str) -> str:
     skipped = set(slots.get("skipped_slots") or [])
     for slot in FACT_SLOTS:
         value = slots.get(slot)
-        if value is None and slot not in skipped:
-            continue
+        if value is None and (slot not in skipped or slot == "founder_goal"):
+            continue  # an open goal is what the recommendation answers
         if value is not None:
             shown = describe_value(slot, value, lang)
         elif slot in CORE_SLOTS:
@@ -213,6 +215,8 @@ def _option_title(slot: str, option: str, lang: str) -> str:
         return pick(lang, "Inga särskilda krav", "No particular requirements")
     if slot == "design_maturity":
         return vocabulary.label(vocabulary.MATURITY_LABELS, option, lang).capitalize()
+    if slot == "founder_goal":
+        return vocabulary.label(vocabulary.GOAL_LABELS, option, lang).capitalize()
     if slot == "certifications":
         return vocabulary.label(vocabulary.CERTIFICATION_LABELS, option, lang)
     return option
@@ -254,6 +258,12 @@ def advisor_button(lang: str) -> list[dict]:
 
 
 def skipped(slot: str, lang: str) -> str:
+    if slot == "founder_goal":
+        return pick(
+            lang,
+            "Okej, då föreslår jag nästa steg utifrån det du berättar.",
+            "OK, I'll suggest the next step from what you tell me.",
+        )
     if slot in OPTIONAL_SLOTS:
         return pick(
             lang,

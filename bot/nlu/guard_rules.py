@@ -26,4 +26,11 @@ def guarded_intent(intent: str | None, text: str, entities: list[dict]) -> str |
         return "inform"
     if intent == FALLBACK and (facts or words >= STATEMENT_MIN_WORDS):
         return "inform"
+    if intent == "switch_language" and not _names_a_language(entities) and words >= STATEMENT_MIN_WORDS:
+        # "en svensk tillverkare istället" mentions Sweden, it asks for no language
+        return "inform"
     return intent
+
+
+def _names_a_language(entities: list[dict]) -> bool:
+    return any(e.get("entity") == "language" and e.get("role") == "explicit" for e in entities)

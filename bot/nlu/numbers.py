@@ -19,6 +19,19 @@ Normalisations worth knowing:
   "lapp" ("en lapp på kylen") is no number.
 - A range ("500-1000", "between 500 and 1000", "2 till 3 tusen") has its upper bound as value
   and keeps the lower one in `low`; the quantity rules choose which end (or the middle) counts.
+  A scale word after the upper bound also scales the lower one when the lower one is smaller
+  than the upper one's count: "5-10 tusen" = 5 000-10 000, "2-4k", "3-4 thousand"; but
+  "500-2 tusen" stays 500-2 000.
+- "ett hundratal" / "ett tusental" / "ett tiotal" = 100 / 1 000 / 10 (they need a count, like
+  "dussin"); "a gross" = 144 (not after digits: "500 gross" is no 72 000).
+- "half a mil" / "a mil" (English slang, 500 000 / 1 000 000) are marked `needs_context`: they
+  count only as money or a volume ("half a mil in tooling", "a mil a year"), never as a bare
+  number or a tolerance (a "mil" is also a thou, and 10 km in Swedish).
+- "1/10", "1/100", "5/1000": a numerator over 10, 100 or 1000 is that fraction (0.1, 0.01,
+  0.005), for tolerances ("1/10 mm"); "24/7" or "50/50" stay two numbers.
+- Coins and notes in slang, "en femma" / "en tia" / "en tjuga" (5, 10, 20) and "två tior", are
+  numbers marked unit=COIN: a price only next to a price word ("en tia styck", "styckpris en
+  tjuga"), otherwise a bare number ("en tia" answers "what may it cost?" as 10).
 - "en"/"ett"/"one"/"a"/"an" are articles far more often than numbers: they count only in front of
   hundra/tusen/hundred/thousand/... here; the quantity rules accept them before a unit.
 """
@@ -180,7 +193,9 @@ _add_words(
     },
 )  # fmt: skip
 _add_words("hundred", {"hundra": 100, "hundred": 100})
-_add_words("dozen", {"dussin": 12, "dozen": 12})  # a scale that needs a count before it
+# scales that need a count before them: "två dussin", "ett hundratal", "a gross"
+_add_words("dozen", {"dussin": 12, "dozen": 12, "tiotal": 10, "hundratal": 100, "tusental": 1e3})
+_add_words("dozen", {"gross": 144})
 _add_words(
     "scale",
     {
@@ -192,7 +207,7 @@ _ARTICLES = frozenset({"en", "ett", "one", "a", "an"})
 _SCALE_KINDS = ("hundred", "scale", "dozen")
 # After digits: "2 tusen", "1,5 miljoner", "10 k", "3 dussin"
 _SCALE_AFTER_DIGITS = {
-    **{w: v for w, (v, kind) in _WORDS.items() if kind in _SCALE_KINDS},
+    **{w: v for w, (v, kind) in _WORDS.items() if kind in _SCALE_KINDS and w != "gross"},
     "k": 1e3,
     "mn": 1e6,
     "milj": 1e6,
@@ -224,6 +239,12 @@ _HALVES = frozenset({"halv", "halvt", "half"})
 _NOTE_SUFFIXES = (("lappar", ""), ("lappen", ""), ("lapp", ""), ("ingar", "a"), ("ing", "a"))
 _HUNDRED_NOTES = frozenset({"lapp", "lappar"})  # after a count: "två lappar" = 200 kr
 KRONOR = "kr"
+# Coins and notes in slang: numbers with unit=COIN, a price only next to a price word.
+COIN = "#coin"
+_COINS = {"femma": 5.0, "femmor": 5.0, "tia": 10.0, "tior": 10.0, "tjuga": 20.0, "tjugor": 20.0}
+# English slang scales after an article: "half a mil", "a mil" (money or volume only)
+_SLANG_SCALES = {"mil": 1e6, "mill": 1e6}
+_POWERS_OF_TEN = (10.0, 100.0, 1000.0)
 
 _RANGE_WORDS = frozenset({"-", "till", "to"})
 _MAX_MORPHEMES = 12
@@ -268,6 +289,7 @@ class _WordNumber:
         self.total = 0.0
         self.current = 0.0
         self.last: str | None = None
+        self.scale: float | None = None  # "tio tusen": 1000; "tusen fem": None
 
     def accepts(self, kind: str) -> bool:
         if kind == "unit":
@@ -283,9 +305,12 @@ class _WordNumber:
     def add(self, value: float, kind: str) -> None:
         if kind in ("unit", "teen", "tens"):
             self.current += value
+            self.scale = None
         elif kind == "hundred":
             self.current = (self.current or 1) * 100
+            self.scale = 100.0 if not self.total else None
         else:
+            self.scale = value if not self.total else None
             self.total += (self.current or 1) * value
             self.current = 0
         self.last = kind
@@ -296,10 +321,10 @@ class _WordNumber:
 
     def feed(self, parts: tuple[tuple[float, str], ...]) -> bool:
         """Add a word's morphemes, all or nothing."""
-        before = (self.total, self.current, self.last)
+        before = (self.total, self.current, self.last, self.scale)
         for value, kind in parts:
             if not self.accepts(kind):
-                self.total, self.current, self.last = before
+                self.total, self.current, self.last, self.scale = before
                 return False
             self.add(value, kind)
         return True
@@ -311,7 +336,9 @@ class NumberSpan:
     end: int
     value: float
     low: float | None = None  # a range's lower end ("300-500": value 500, low 300)
-    unit: str | None = None  # KRONOR for a banknote ("en hundralapp")
+    unit: str | None = None  # KRONOR for a banknote ("en hundralapp"), COIN for "en tia"
+    scale: float | None = None  # the scale word the number ends with: 1000 in "10 tusen"
+    needs_context: bool = False  # "half a mil": only money or a volume, never a bare number
 
 
 class _Scanner:
@@ -379,9 +406,9 @@ class _Scanner:
         if end < len(toks) and self.glued(end) and toks[end].is_alpha:
             suffix = toks[end].text
             if suffix in ("k", "K"):
-                return NumberSpan(start, end + 1, value * 1e3)
+                return NumberSpan(start, end + 1, value * 1e3, scale=1e3)
             if suffix == "M":
-                return NumberSpan(start, end + 1, value * 1e6)
+                return NumberSpan(start, end + 1, value * 1e6, scale=1e6)
             is_ordinal = (
                 suffix.lower() == "st"
                 and groups[-1].endswith("1")
@@ -389,11 +416,35 @@ class _Scanner:
             )
             if toks[end].fold not in self.glued_units or is_ordinal:
                 return None
+        fraction = self.decimal_fraction(end, value)
+        if fraction is not None:
+            return NumberSpan(start, end + 2, fraction)
         # spaced scale words: "2 tusen", "1,5 miljoner", "10 k", "5 hundred thousand"
+        scale = 1.0
         while end < len(toks) and (toks[end].fold in _SCALE_AFTER_DIGITS or toks[end].text == "M"):
-            value *= _SCALE_AFTER_DIGITS.get(toks[end].fold, 1e6)
+            scale *= _SCALE_AFTER_DIGITS.get(toks[end].fold, 1e6)
             end += 1
-        return NumberSpan(start, end, value)
+        return NumberSpan(start, end, value * scale, scale=scale if scale != 1 else None)
+
+    def decimal_fraction(self, slash: int, numerator: float) -> float | None:
+        """ "1/10", "1/100", "5/1000" (glued): that fraction; "24/7", "50/50" are none."""
+        toks = self.toks
+        if not (
+            slash + 1 < len(toks)
+            and toks[slash].fold == "/"
+            and self.glued(slash)
+            and self.glued(slash + 1)
+            and toks[slash + 1].fold.isdigit()
+            and numerator == int(numerator)
+            and 0 < numerator < 10  # "500/1000" is "500 or 1000"
+        ):
+            return None
+        denominator = float(toks[slash + 1].fold)
+        if denominator not in _POWERS_OF_TEN or numerator >= denominator:
+            return None
+        if slash + 2 < len(toks) and toks[slash + 2].fold in ("/", "-") and self.glued(slash + 2):
+            return None  # "1/10/26", "1/10-2026": a date
+        return numerator / denominator
 
     def code_chain_end(self, i: int) -> int | None:
         """End of three or more digit groups glued by "-", "/" or ":" starting at i, if any."""
@@ -420,12 +471,15 @@ class _Scanner:
     def words_at(self, i: int) -> NumberSpan | None:
         if not self.toks[i].is_alpha:
             return None
+        slang = self.slang_at(i)
+        if slang is not None:
+            return slang
         for words, amount, before_units in _VAGUE:
             after = i + len(words)
             if all(self.fold_at(i + k) == w for k, w in enumerate(words)):
                 word = _WORDS.get(self.fold_at(after))
                 if word and word[1] in _SCALE_KINDS:
-                    return NumberSpan(i, after + 1, float(amount * word[0]))
+                    return NumberSpan(i, after + 1, float(amount * word[0]), scale=word[0])
                 following = self.fold_at(after)
                 if before_units and (following in self.units or following in _HUNDRED_NOTES):
                     return NumberSpan(i, after, float(amount))  # "ett par veckor"
@@ -440,7 +494,20 @@ class _Scanner:
             j = self.next_word(end)
         if end == i:
             return None
-        return NumberSpan(i, end, float(number.value))
+        return NumberSpan(i, end, float(number.value), scale=number.scale)
+
+    def slang_at(self, i: int) -> NumberSpan | None:
+        """ "half a mil" = 500 000, "a mil" = 1 000 000: money or volume only (needs_context)."""
+        if self.fold_at(i) == "half" and self.fold_at(i + 1) in ("a", "an"):
+            amount, j = 0.5, i + 2
+        elif self.fold_at(i) in ("a", "one"):
+            amount, j = 1.0, i + 1
+        else:
+            return None
+        scale = _SLANG_SCALES.get(self.fold_at(j))
+        if scale is None:
+            return None
+        return NumberSpan(i, j + 1, amount * scale, scale=scale, needs_context=True)
 
     def word_parts(self, j: int, first: bool) -> tuple[tuple[float, str], ...] | None:
         word = self.toks[j].fold
@@ -485,15 +552,23 @@ class _Scanner:
         return NumberSpan(i, j, amount) if and_a_half else None
 
     def notes_after(self, span: NumberSpan) -> NumberSpan:
-        """ "två lappar" = 200 kr, "3 hundralappar" = 300 kr; otherwise the span unchanged."""
+        """ "två lappar" = 200 kr, "3 hundralappar" = 300 kr, "två tior" = 20 (a coin);
+        otherwise the span unchanged."""
         following = self.fold_at(span.end)
+        if span.unit or span.needs_context:
+            return span
+        if following in _COINS:
+            return NumberSpan(span.start, span.end + 1, span.value * _COINS[following], unit=COIN)
         note = 100.0 if following in _HUNDRED_NOTES else _banknote(following)
-        if note is None or span.unit:
+        if note is None:
             return span
         return NumberSpan(span.start, span.end + 1, span.value * note, unit=KRONOR)
 
     def banknote_at(self, i: int) -> NumberSpan | None:
-        """ "en hundralapp", "en femhundring": the note word alone is its value in kronor."""
+        """ "en hundralapp", "en femhundring": the note word alone is its value in kronor;
+        "en tia", "en femma": a coin after an article."""
+        if self.fold_at(i) in _ARTICLES and self.fold_at(i + 1) in _COINS:
+            return NumberSpan(i, i + 2, _COINS[self.fold_at(i + 1)], unit=COIN)
         note = _banknote(self.toks[i].fold) if self.toks[i].is_alpha else None
         return NumberSpan(i, i + 1, note, unit=KRONOR) if note else None
 
@@ -515,7 +590,15 @@ class _Scanner:
                 start = low.start
                 if self.fold_at(start - 1) in ("mellan", "between"):
                     start -= 1
-                merged.append(NumberSpan(start, span.end, span.value, low.value, span.unit))
+                low_value = low.value
+                if low.scale is None and span.scale and low.value < span.value / span.scale:
+                    low_value = low.value * span.scale  # "5-10 tusen": 5 000-10 000
+                merged.append(
+                    NumberSpan(
+                        start, span.end, span.value, low_value, span.unit, span.scale,
+                        span.needs_context,
+                    )
+                )
             else:
                 merged.append(span)
         return merged

@@ -490,6 +490,10 @@ def explain_field(slot: str, lang: str) -> str:
             "Vad produkten är säger mig vilka processer och material som är rimliga, och hjälper rådgivare och tillverkare att förstå vad du behöver.",
             "What the product is tells me which processes and materials are plausible, and helps advisers and manufacturers understand what you need.",
         ),
+        "founder_goal": t(
+            "Ert eget mål väger in där en rådgivare skulle låta det göra det: vill ni köra en nollserie på en fungerande prototyp blir det nollserie, och flyttar ni hem en befintlig produktion räknar jag den som i produktion.",
+            "Your own goal counts where an adviser would let it: if you want a pilot run on a working prototype, the path is a nollserie, and if you are moving existing production home, I treat the product as in production.",
+        ),
         "design_maturity": t(
             f"Hur långt konstruktionen har kommit avgör vägen: inga formverktyg förrän prototypen är validerad, eftersom en ändring av en färdig form kostar {format_range(*usd, 'sv', 'usd')}.",
             f"How far the design has come decides the path: no tooling before the prototype is validated, because changing a finished mould costs {format_range(*usd, 'en', 'usd')}.",

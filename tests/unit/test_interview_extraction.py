@@ -114,15 +114,19 @@ def test_language_choice(entities, current, locked, intent, expected):
     assert choose_language(entities, current, locked, intent) == expected
 
 
-@pytest.mark.parametrize("slots, expected_extra", [
-    ({"design_maturity": "idea"}, []),
-    ({"design_maturity": "prototype", "product_description": "ett implantat för sjukvården"}, ["certifications"]),
-    ({"design_maturity": "validated_prototype"}, ["certifications", "region", "timeline_weeks"]),
-    ({"design_maturity": "design_frozen"}, ["process", "certifications", "region", "timeline_weeks"]),
-    ({"design_maturity": "design_frozen", "skipped_slots": ["process", "region"]}, ["certifications", "timeline_weeks"]),
+@pytest.mark.parametrize("slots, goal, expected_extra", [
+    ({"design_maturity": "idea"}, False, []),
+    ({"design_maturity": "prototype", "product_description": "ett implantat för sjukvården"}, True,
+     ["certifications"]),
+    ({"design_maturity": "validated_prototype"}, True, ["certifications", "region", "timeline_weeks"]),
+    ({"design_maturity": "design_frozen"}, True, ["process", "certifications", "region", "timeline_weeks"]),
+    ({"design_maturity": "design_frozen", "skipped_slots": ["process", "region", "founder_goal"]}, False,
+     ["certifications", "timeline_weeks"]),
 ])
-def test_required_slots_depend_on_relevance(slots, expected_extra):
+def test_required_slots_depend_on_relevance(slots, goal, expected_extra):
     core = ["product_description", "design_maturity", "annual_volume", "tolerance_mm", "target_unit_cost_sek", "material"]
+    if goal:  # the founder's next step, once something exists
+        core.insert(2, "founder_goal")
     assert required_slots(slots) == core + expected_extra + ["profile_confirmed"]
 
 

@@ -114,7 +114,7 @@ def test_dont_know_leaves_the_material_to_an_assumption():
 
 
 def test_an_unsure_reading_offers_buttons_instead_of_guessing():
-    result = answer("hmm not locked", requested="design_maturity")
+    result = answer("it works mostly", requested="design_maturity")
     assert "design_maturity" not in result.updates
     assert result.clarify and result.clarify["slot"] == "design_maturity" and result.clarify["options"]
 
@@ -128,6 +128,49 @@ def test_an_unsure_reading_offers_buttons_instead_of_guessing():
     ("nlu_fallback", "our thing is a clip that holds cables under a desk, made of PA", "inform"),
     ("nlu_fallback", "asdf", "nlu_fallback"),
     ("start_over", '/start_over', "start_over"),
+    ("switch_language", "vi vill hitta en svensk verkstad i stället för den i Polen", "inform"),
+    ("switch_language", "kan vi ta det på engelska", "switch_language"),
+    ("switch_language", "english please", "switch_language"),
 ])
 def test_the_intent_guard_keeps_statements_statements(intent, text, expected):
     assert guarded_intent(intent, text, extract_entities(text)) == expected
+
+
+@pytest.mark.parametrize("text, slot, expected", [
+    ("tvåhundra, det är en nischprodukt för tandläkare", "annual_volume", 200),
+    ("year one maybe 700, more after that", "annual_volume", 700),
+    ("runt 0,4 mm, det är ett bockat plåtlock", "tolerance_mm", 0.4),
+    ("a tenth is fine except the bearing seat where we need 0.02", "tolerance_mm", 0.02),
+    ("300-500", "annual_volume", 400),
+    ("0,05 till 0,1", "tolerance_mm", 0.05),
+])
+def test_a_number_that_leads_or_carries_the_unit_answers_the_question(text, slot, expected):
+    assert answer(text, requested=slot).updates.get(slot) == pytest.approx(expected)
+
+
+def test_a_number_in_a_story_is_no_answer():
+    assert "tolerance_mm" not in answer("we sold 3 of them to a shop in Lund last spring", requested="tolerance_mm").updates
+
+
+def test_a_wish_after_the_prototype_story_is_the_process():
+    text = "the prototypes were machined, but for the series we want injection moulding"
+    assert answer(text, requested="process").updates["process"] == "injection_moulding"
+
+
+def test_an_answer_to_another_question_keeps_a_known_maturity():
+    result = answer("the prototype was 3D printed in PLA", requested="process", design_maturity="validated_prototype")
+    assert "design_maturity" not in result.updates
+
+
+@pytest.mark.parametrize("text, goal", [
+    ("köra en liten serie först för att se vad det kostar", "pilot"),
+    ("vi vill skala upp", "full_scale"),
+    ("get a working prototype first", "prototype"),
+])
+def test_the_goal_question_is_answered_in_words(text, goal):
+    assert answer(text, requested="founder_goal").updates.get("founder_goal") == goal
+
+
+def test_not_sure_of_the_goal_leaves_it_to_the_recommendation():
+    result = answer('/inform{"founder_goal": "none"}', requested="founder_goal")
+    assert "founder_goal" not in result.updates or result.updates["founder_goal"] is None
