@@ -31,7 +31,9 @@ REGULATED_WORDS = re.compile(
     re.IGNORECASE,
 )
 LATE_MATURITY = ("validated_prototype", "design_frozen", "in_production")
-GOAL_MATURITY = ("prototype",) + LATE_MATURITY
+# The founder's goal changes the path only for a working prototype (a pilot run on it: stages.yml
+# rule 7), so only then is it asked; at any stage it is kept when volunteered.
+GOAL_MATURITY = ("prototype",)
 FROZEN_MATURITY = ("design_frozen", "in_production")
 
 
@@ -42,7 +44,7 @@ def _mentions_regulated(description: str | None) -> bool:
 def required_slots(slots: dict) -> list[str]:
     """The questions of this interview, in order, given what is known so far.
 
-    founder_goal: once a prototype exists (a pilot run or reshoring changes the path);
+    founder_goal: for a (not yet validated) prototype, where a wish for a pilot run changes the path;
     process: only worth asking once the design is frozen (the founder may have chosen one);
     certifications: for validated designs or regulated products; region and timeline: once
     a pilot or full-scale partner is in sight (proximity and lead time start to matter).
@@ -51,7 +53,6 @@ def required_slots(slots: dict) -> list[str]:
     skipped = set(slots.get("skipped_slots") or [])
     wanted = list(CORE_SLOTS)
     if maturity in GOAL_MATURITY:
-        # once something exists, the founder's own next step can change the path
         wanted.insert(wanted.index("design_maturity") + 1, "founder_goal")
     if maturity in FROZEN_MATURITY:
         wanted.append("process")

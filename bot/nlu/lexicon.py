@@ -15,7 +15,10 @@ Each lexicon file names one entity and maps ids to phrases:
       stainless_steel: {"316L": ["316l", "aisi 316l"]}
 
 Other keys: `whole_message` (phrases that count only as the entire message, "English"),
-`genitive_forms: true` (places also match "Skånes", "Skåne län", "Region Skåne"),
+`in_lists` (phrases that count only in a list next to another name of the entity, joined by
+`list_separators`: the bare "3834" in "EN 1090 och 3834"),
+`genitive_forms: true` (places also match "Skånes", "Skåne län", "Region Skåne"; with
+`compound_suffixes` / `compound_prefixes` also "Stockholmsområdet", "Storgöteborg"),
 `ambiguous_context` / `ambiguous_not_after` (words that confirm / veto an ambiguous code).
 
 Phrases match whole tokens, case-insensitively and accent-folded ("Skane" = "Skåne"): the
@@ -72,6 +75,8 @@ ALLOWED_VALUES = {
 }
 
 _EXACT, _AMBIGUOUS, _FALLBACK, _WHOLE = "exact", "ambiguous", "fallback", "whole"
+_LIST = "list"
+_LIST_GAP = 4  # tokens at most between two names of a list ("9001 , samt 3834")
 # Words that may stand between a material and its grade ("aluminium i 6082", "titan grad 5").
 GRADE_JOINERS = frozenset(
     {"i", "in", "av", "of", "typ", "type", "grade", "grad", "kvalitet", "quality", "legering",
@@ -160,6 +165,7 @@ class Lexicon:
         self.accented: dict[str, str] = {}  # folded word -> how it must be written
         # entity -> folded word start -> how it must be written ("plat" -> "plåt")
         self.accented_starts: dict[str, dict[str, str]] = {}
+        self.list_separators: dict[str, frozenset[str]] = {}
         for name in files:
             self._load(load_yaml(name, directory))
 
@@ -167,10 +173,22 @@ class Lexicon:
     def _load(self, data: dict) -> None:
         entity = data["entity"]
         allowed = ALLOWED_VALUES.get(entity)
-        expand = _genitive_forms if data.get("genitive_forms") else _same
+        expand = _same
+        if data.get("genitive_forms"):
+            suffixes = tuple(data.get("compound_suffixes") or ())
+            prefixes = tuple(data.get("compound_prefixes") or ())
+
+            def expand(phrase: str) -> list[str]:
+                return _genitive_forms(phrase) + _compound_forms(phrase, suffixes, prefixes)
+
+        if "in_lists" in data:
+            self.list_separators[entity] = frozenset(
+                w for p in data.get("list_separators", []) for w in phrase_words(p)
+            )
         sections = (
             (data.get("values") or {}, _EXACT),
             (data.get("whole_message") or {}, _WHOLE),
+            (data.get("in_lists") or {}, _LIST),
             (data.get("ambiguous") or {}, _AMBIGUOUS),
             ({k: v["phrases"] for k, v in (data.get("fallbacks") or {}).items()}, _FALLBACK),
         )
@@ -239,7 +257,26 @@ class Lexicon:
             match = LexiconMatch(entity, value, start, end, mode, grade[0] if grade else None)
             if self._accept(match, toks):
                 candidates.append(match)
-        return _join_grades(self._drop_fallbacks(_longest_per_entity(candidates)), toks)
+        matches = self._in_lists(_longest_per_entity(candidates), toks)
+        return _join_grades(self._drop_fallbacks(matches), toks)
+
+    def _in_lists(self, matches: list[LexiconMatch], toks: list[Tok]) -> list[LexiconMatch]:
+        """Keep a list-only name ("3834") only when a chain of separators joins it to another
+        name of its entity ("EN 1090 och 3834", "9001, 14001 and 3834")."""
+        pending = [m for m in matches if m.mode == _LIST]
+        if not pending:
+            return matches
+        anchored = [m for m in matches if m.mode != _LIST]
+        changed = True
+        while pending and changed:
+            changed = False
+            for match in list(pending):
+                separators = self.list_separators.get(match.entity, frozenset())
+                if any(_joined(a, match, toks, separators) for a in anchored):
+                    anchored.append(match)
+                    pending.remove(match)
+                    changed = True
+        return [m for m in matches if m not in pending]
 
     def _accept(self, match: LexiconMatch, toks: list[Tok]) -> bool:
         if match.mode == _WHOLE:
@@ -281,6 +318,17 @@ class Lexicon:
                     continue
             kept.append(match)
         return kept
+
+
+def _joined(one: LexiconMatch, other: LexiconMatch, toks: list[Tok], separators) -> bool:
+    """Two names of one entity with only list separators between them."""
+    if one.entity != other.entity:
+        return False
+    first, second = (one, other) if one.end <= other.start else (other, one)
+    gap = toks[first.end : second.start]
+    if first.end > second.start or not gap or len(gap) > _LIST_GAP:
+        return False
+    return all(t.fold in separators for t in gap)
 
 
 def _longest_per_entity(matches: list[LexiconMatch]) -> list[LexiconMatch]:
@@ -334,6 +382,22 @@ def _grade_forms(phrase: str) -> list[str]:
 
 def _same(phrase: str) -> list[str]:
     return [phrase]
+
+
+def _compound_forms(phrase: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> list[str]:
+    """ "Stockholm" -> "stockholmsområdet", "stockholmområdet", "stockholm-området",
+    "storstockholm", ...: a one-word place with an area word (abbreviations excepted)."""
+    if not suffixes and not prefixes or " " in phrase or phrase.endswith("*"):
+        return []
+    if phrase.isupper() or not phrase[:1].isupper():
+        return []
+    place = phrase.lower()
+    stems = {place} if place.endswith("s") else {place, place + "s"}
+    forms = [
+        f"{stem}{joint}{suffix}" for stem in stems for suffix in suffixes for joint in ("", "-")
+    ]
+    forms += [f"{prefix}{joint}{place}" for prefix in prefixes for joint in ("", "-")]
+    return forms
 
 
 def _genitive_forms(phrase: str) -> list[str]:

@@ -434,7 +434,7 @@ class _Scanner:
             and toks[slash].fold == "/"
             and self.glued(slash)
             and self.glued(slash + 1)
-            and toks[slash + 1].fold.isdigit()
+            and toks[slash + 1].fold.isdecimal()
             and numerator == int(numerator)
             and 0 < numerator < 10  # "500/1000" is "500 or 1000"
         ):
@@ -595,7 +595,12 @@ class _Scanner:
                     low_value = low.value * span.scale  # "5-10 tusen": 5 000-10 000
                 merged.append(
                     NumberSpan(
-                        start, span.end, span.value, low_value, span.unit, span.scale,
+                        start,
+                        span.end,
+                        span.value,
+                        low_value,
+                        span.unit,
+                        span.scale,
                         span.needs_context,
                     )
                 )

@@ -11,6 +11,7 @@ and a message is often half Swedish, half English.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ MAX_CHARS = 20_000
 LONE_ARTICLES = {"en": 1.0, "ett": 1.0, "one": 1.0}
 # "a dozen ideas" is a manner of speaking: before a word these count only in a quantity
 # ("a dozen a week"); "maybe a dozen" is 12.
-IDIOM_NUMBERS = frozenset({("a", "dozen"), ("ett", "dussin"), ("half", "a", "dozen")})
+IDIOM_NUMBERS = frozenset(
+    {("a", "dozen"), ("ett", "dussin"), ("half", "a", "dozen"), ("a", "gross"), ("ett", "gross")}
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,12 @@ def warm_up() -> None:
     extract_entities("500 st")
 
 
-def extract_entities(text: str) -> list[dict]:
-    """Entities in `text`: dicts with entity, value, start, end, text (and role), by start."""
+def extract_entities(text: str, today: datetime.date | None = None) -> list[dict]:
+    """Entities in `text`: dicts with entity, value, start, end, text (and role), by start.
+
+    `today` is the date that dates ("i januari", "before Christmas", "vecka 10") count weeks
+    from; None is the real today (quantities.today()).
+    """
     if not isinstance(text, str) or not text.strip():
         return []
     text = text[:MAX_CHARS]
@@ -64,7 +71,9 @@ def extract_entities(text: str) -> list[dict]:
     numbers = find_numbers(toks, engine.quantities.glued_units, engine.quantities.unit_words)
     doc = Doc(engine.vocab, words=[t.fold for t in toks])
     lexicon = engine.lexicon.find(doc, toks)
-    quantities = [q for q in engine.quantities.find(toks, numbers) if not _inside_names(q, lexicon)]
+    found = engine.quantities.find(toks, numbers, today)
+    lexicon = [m for m in lexicon if not _counted_standard(m, toks, found)]
+    quantities = [q for q in found if not _inside_names(q, lexicon)]
     bare = _bare_numbers(toks, numbers, [*lexicon, *quantities], engine.quantities.other_units)
     quantities = engine.quantities.corrected(toks, [*quantities, *bare])
 
@@ -97,9 +106,9 @@ def extract_entities(text: str) -> list[dict]:
     return entities
 
 
-def entity_values(text: str, entity: str) -> list:
+def entity_values(text: str, entity: str, today: datetime.date | None = None) -> list:
     """The values of one entity in `text`, in order ("500 st" -> [500.0] for annual_volume)."""
-    return [e["value"] for e in extract_entities(text) if e["entity"] == entity]
+    return [e["value"] for e in extract_entities(text, today) if e["entity"] == entity]
 
 
 def _entity(text: str, toks: list[Tok], entity: str, value, start: int, end: int) -> dict:
@@ -111,6 +120,16 @@ def _entity(text: str, toks: list[Tok], entity: str, value, start: int, end: int
         "end": char_end,
         "text": text[char_start:char_end],
     }
+
+
+def _counted_standard(match: LexiconMatch, toks: list[Tok], quantities: list[Quantity]) -> bool:
+    """ "14001 st per år": a bare standard number inside a longer quantity is a count."""
+    if match.entity != "certification" or any(t.is_alpha for t in toks[match.start : match.end]):
+        return False
+    return any(
+        q.start <= match.start and match.end <= q.end and q.end - q.start > match.end - match.start
+        for q in quantities
+    )
 
 
 def _inside_names(quantity: Quantity, lexicon: list[LexiconMatch]) -> bool:
@@ -134,6 +153,8 @@ def _bare_numbers(
     for number in numbers:
         if any(u.start < number.end and number.start < u.end for u in used):
             continue
+        if number.needs_context:
+            continue  # "half a mil": money or a volume, or nothing (a thou, 10 km)
         if number.end < len(toks) and toks[number.end].fold in other_units:
             continue  # "50 %", "0,5 mil", "2 kg"
         spelled = tuple(t.fold for t in toks[number.start : number.end])

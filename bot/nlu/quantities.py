@@ -10,14 +10,21 @@ read as a multiplier or a tolerance; it is never emitted.
 
 A range ("300-500 st") keeps both ends in `Quantity.range`; `range_values` in the yml says which
 end is the value. `corrected` applies self-corrections ("500, nej förlåt, 5000 st").
+
+Dates ("i januari", "till hösten nästa år", "före jul", "vecka 10", "Q2") are read by
+`DateRules`, a small scanner of its own, into timeline_weeks counted from `today()`; a date
+wins over any other quantity on its words. Rates are multiplied out: "2 batchar om året på
+750 st" is 1500 a year, "4 a day, about 220 working days a year" 880.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from spacy.matcher import Matcher
@@ -26,7 +33,7 @@ from spacy.vocab import Vocab
 
 from bot import config
 from bot.nlu.lexicon import load_yaml, phrase_words
-from bot.nlu.numbers import FRACTIONS, NumberSpan, Tok
+from bot.nlu.numbers import COIN, FRACTIONS, NumberSpan, Tok, fold
 
 NUM = "#num"
 NUMBER = "number"  # the entity of a bare number, which the pipeline adds
@@ -39,7 +46,9 @@ BUDGET_WINDOW_BEFORE = 5
 BUDGET_WINDOW_AFTER = 3
 # A correction names its new value right away ("nej förlåt, 0,2"); "sorry for the delay, we
 # need 500 st" corrects nothing.
-CORRECTION_REACH = 3  # tokens between the marker and the new value
+CORRECTION_REACH = 3  # tokens between the marker and the new value (default, see the yml)
+# Entities a "half a mil" may be (money or a volume): never a tolerance or a timeline
+SLANG_ENTITIES = frozenset({"annual_volume", "target_unit_cost_sek", "budget_sek"})
 
 ENTITY_PRIORITY = (
     "tolerance_mm",
@@ -150,12 +159,19 @@ class QuantityRules:
         self.correction_markers = sorted(
             {tuple(phrase_words(p)) for p in d["correction_markers"]}, key=lambda m: -len(m)
         )
+        self.correction_firsts = frozenset(m[0] for m in self.correction_markers)
         other_units = [w for p in d["other_units"] for w in phrase_words(p)]
         # "three quarters" alone is no 3 (nor 0.75: of what?)
         self.other_units = frozenset([*other_units, *FRACTIONS])
         self.bare_tolerance_max_mm = float(d["bare_tolerance_max_mm"])
         self.budget_cues = tuple(str(c).lower() for c in d["budget_cues"])
         self.past_markers = frozenset(w for p in d["past_markers"] for w in phrase_words(p))
+        self.weak_length_units = frozenset(
+            w for p in d["weak_length_units"] for w in phrase_words(p)
+        )
+        self.bare_inch_max = float(d["bare_inch_max"])
+        self.correction_reach = int(d.get("correction_reach_words", CORRECTION_REACH))
+        self.dates = DateRules(d["dates"], frozenset(self.length_factor))
         self.matcher = Matcher(vocab)
         self._build()
 
@@ -173,7 +189,9 @@ class QuantityRules:
         """Words after which "ett par" / "a few" are amounts ("ett par veckor")."""
         d = self.data
         words = [*d["volume_units"], *_values(d["time_units"]), *_values(d["fractions"])]
-        return frozenset(w for p in words for w in phrase_words(p))
+        # "a couple of bucks", "ett par kronor": currency words, not symbols
+        words += [w for ws in d["currencies"].values() for w in ws]
+        return frozenset(w for p in words for w in phrase_words(p) if w.isalpha())
 
     def _add(self, key: str, patterns: list[Pattern]) -> None:
         patterns = [p for p in patterns if p]
@@ -210,6 +228,38 @@ class QuantityRules:
             self._add(key, _sequences([num], [unit, OPTIONAL], freq))
             self._add(key, _sequences([article_any_unit], freq))
             self._add(key, _sequences(cues, [cue_fill], [num], [unit, OPTIONAL], freq))
+        self._build_rates(d, unit)
+
+    def _build_rates(self, d: dict, unit: Pattern) -> None:
+        """ "2 batchar om året på 750 st", "a pallet a week, 96 per pallet", "4 a day, 220
+        working days a year": a rate multiplied out (the factor is per year)."""
+        num = self.num
+        lot: Pattern = [_words(d["lot_words"])]
+        lot_of = _alternatives(d["lot_of"])
+        lot_per = _alternatives(d["lot_per"])
+        fill: Pattern = [{**_words(d["rate_fillers"]), "OP": "*"}]
+        count = [self.num_or_article]
+        maybe_unit = [unit, OPTIONAL]
+        year = _alternatives(d["frequencies"][1])
+        for factor, phrases in d["frequencies"].items():
+            freq = _alternatives(phrases)
+            key = f"annual_volume|lots:{factor}"
+            # "2 batchar om året på 750 st", "a pallet a week with 96"
+            self._add(key, _sequences(count, [lot], freq, lot_of, [fill], [num], maybe_unit))
+            # "2 batches of 750 a year", "en pall med 120 st i veckan"
+            self._add(key, _sequences(count, [lot], lot_of, [fill], [num], maybe_unit, freq))
+            # "a pallet a week, 96 per pallet", "en pall i veckan, 120 st per pall"
+            self._add(
+                key,
+                _sequences(count, [lot], freq, [fill], [num], maybe_unit, lot_per, [lot, OPTIONAL]),
+            )
+            periods = d["periods_per_year"].get(factor)
+            if periods:
+                period = _alternatives(periods)
+                self._add(
+                    "annual_volume|periods",
+                    _sequences([num], maybe_unit, freq, [fill], [num], period, year),
+                )
 
     def _build_tolerance(self, d: dict) -> None:
         """tolerance_mm: "±0,05 mm", "tolerans 0,05", "0,1 mm tolerans", "fem hundradelar"."""
@@ -241,6 +291,24 @@ class QuantityRules:
             _sequences(maybe_sign, [self.num_or_article], [spelled], of_a, [length]),
         )
         self._add("tolerance_mm|spelled", _sequences(maybe_sign, [half_a], [length]))
+        # "halv mm" without an article
+        self._add("tolerance_mm|spelled", _sequences(maybe_sign, [spelled], [length]))
+        # "en halv tiondel" (0.05), "half a tenth": a fraction of a fraction
+        self._add(
+            signed,
+            _sequences(
+                maybe_sign, [self.num_or_article], [spelled], [fraction], [length, OPTIONAL]
+            ),
+        )
+        self._add(signed, _sequences(maybe_sign, [half_a], [fraction], of_a, [length, OPTIONAL]))
+        # "en millimeter hit eller dit", "a mm either way", "två tiondelar åt vardera hållet"
+        either = _alternatives(d["either_way"])
+        self._add(signed, _sequences([self.num_or_article], [length], either))
+        self._add(signed, _sequences(*fraction_of, either))
+        self._add(signed, _sequences([self.num_or_article], [spelled], of_a, [length], either))
+        # '0.001" on the bore': an inch mark right after a small number (see _tolerance)
+        inch_sign = [[{"ORTH": {"IN": ['"', "″"]}}]]
+        self._add("tolerance_mm|inch_sign", _sequences([num], inch_sign))
         # a length alone: a tolerance only if small (decided in _tolerance)
         self._add("tolerance_mm|bare", _sequences([num], [length]))
         # "10 x 20 x 5 mm" is a size: matched so that its numbers stay out of other rules
@@ -267,6 +335,13 @@ class QuantityRules:
         )
         self._add("money|context", _sequences([num], currency))
         self._add("money|context", _sequences(prefix, [num], maybe_currency))
+        # "en tia styck", "styckpris en tjuga", "en femma/st": a coin is a price only so
+        coin: Pattern = [{"ORTH": COIN}]
+        self._add("money|unit", _sequences([num], [coin], maybe_currency, per_unit))
+        self._add("money|unit", _sequences(price_cue, [cue_fill], [num], [coin], maybe_currency))
+        self._add("money|context", _sequences([num], [coin], currency))
+        # "half a mil in tooling": slang with no currency is money only near a budget word
+        self._add("money|slang", [num])
         self._add(
             "money|budget",
             _sequences([budget_cue], [cue_fill], maybe_prefix, [num], maybe_currency),
@@ -279,6 +354,9 @@ class QuantityRules:
         fill: Pattern = [{**_words(d["timeline_fillers"]), "OP": "*"}]
         self._add("timeline_weeks|unit", _sequences(cue, [fill], [self.num_or_article], [unit]))
         self._add("timeline_weeks|unit", _sequences([self.num], [[_words(d["bare_time_units"])]]))
+        # "a year from now", "tre månader från idag"
+        from_now = _alternatives(d["from_now"])
+        self._add("timeline_weeks|unit", _sequences([self.num_or_article], [unit], from_now))
         for weeks, phrases in d["timeline_phrases"].items():
             self._add(f"timeline_weeks|{weeks}", _alternatives(phrases))
 
@@ -292,7 +370,10 @@ class QuantityRules:
             self._add(f"volume_multiplier|{factor}", _alternatives(words))
 
     # matching ----------------------------------------------------------------------------
-    def find(self, toks: list[Tok], numbers: list[NumberSpan]) -> list[Quantity]:
+    def find(
+        self, toks: list[Tok], numbers: list[NumberSpan], on: datetime.date | None = None
+    ) -> list[Quantity]:
+        """The quantities in a message; dates count weeks from `on` (None: today())."""
         merged = _merge_numbers(toks, numbers)
         if not merged:
             return []
@@ -303,7 +384,14 @@ class QuantityRules:
         for match_id, start, end in self.matcher(doc):
             entity, _, detail = self.vocab.strings[match_id].partition("|")
             spans = [w.number for w in merged[start:end] if w.number is not None]
+            if detail == "slang" and not (
+                spans[0].needs_context and self._near_budget_cue(doc, start, end)
+            ):
+                continue
             quantity = self._interpret(entity, detail, doc, [n.value for n in spans], start, end)
+            if quantity and any(n.needs_context for n in spans):
+                if quantity.entity not in SLANG_ENTITIES:
+                    continue  # "tolerance half a mil" is a thou, not 500 000 mm
             if quantity is not None and len(spans) == 1 and spans[0].low is not None:
                 low = self._interpret(entity, detail, doc, [spans[0].low], start, end)
                 if low is not None:
@@ -311,10 +399,13 @@ class QuantityRules:
             if quantity is not None:
                 candidates.append((quantity, start, end))
         chosen = _longest_first(candidates)
-        return [
+        found = [
             replace(q, start=merged[start].start, end=merged[end - 1].end)
             for q, start, end in chosen
         ]
+        dates = self.dates.find(toks, today() if on is None else on)
+        found = [q for q in found if not any(d.start < q.end and q.start < d.end for d in dates)]
+        return sorted([*found, *dates], key=lambda q: q.start)
 
     def with_range(self, quantity: Quantity, one_end: float, other_end: float) -> Quantity:
         """The quantity with both ends of its range and the value `range_values` asks for."""
@@ -332,8 +423,10 @@ class QuantityRules:
         following = doc[end].orth_ if end < len(doc) else ""
         value: float | None
         if entity == "annual_volume":
-            value = number * _factor(detail)
+            value = self._volume(detail, words, numbers or [number])
         elif entity == "tolerance_mm":
+            if detail == "inch_sign" and not self._inch_sign_ok(doc, start, number):
+                return None
             value = self._tolerance(detail, words, numbers or [number], following)
         elif entity == "money":
             entity, value = self._money(detail, doc, start, end, number)
@@ -359,17 +452,36 @@ class QuantityRules:
         factor = value / number if len(numbers) <= 1 and number else None
         return Quantity(entity, round(value, 9), start, end, factor=factor)
 
+    @staticmethod
+    def _volume(detail: str, words: list[str], numbers: list[float]) -> float:
+        if detail == "periods":  # "4 a day, 220 working days a year": rate x periods
+            return numbers[0] * numbers[-1]
+        if detail.startswith("lots:"):  # "2 batchar om året på 750 st": lots x size x freq
+            lots = 1.0 if words[0] in ARTICLES else numbers[0]
+            return lots * numbers[-1] * _factor(detail.partition(":")[2])
+        return numbers[0] * _factor(detail)
+
+    def _inch_sign_ok(self, doc: Doc, start: int, number: float) -> bool:
+        """'0.001" on the bore' is a tolerance; '"0.01" was the quote' closes a quotation."""
+        quotes_before = sum(1 for t in doc[:start] if t.orth_ in ('"', "″"))
+        return quotes_before % 2 == 0 and 0 < abs(number) <= self.bare_inch_max
+
     def _tolerance(
         self, detail: str, words: list[str], numbers: list[float], following: str
     ) -> float | None:
         unit = next((self.length_factor[w] for w in words if w in self.length_factor), 1.0)
-        fraction = next((self.fraction_factor[w] for w in words if w in self.fraction_factor), 1.0)
+        fraction = 1.0
+        for word in words:  # "en halv tiondel": a half of a tenth
+            fraction *= self.fraction_factor.get(word, 1.0)
         value = min(abs(n) for n in numbers) * fraction * unit
+        if self.weak_length_units.intersection(words) and (following.isalpha()):
+            return None  # "5 my friends"
         if detail == "bare" and value > self.bare_tolerance_max_mm and unit > 0.01:
             return None  # "200 mm" is a size; "50 µm" is always a tolerance
         if detail == "spelled" and unit > self.spelled_fraction_max_unit:
             return None  # "en halv meter", "half an inch": a size
-        if self.inch_marks.intersection(words) and (following.isalpha() or following == NUM):
+        word_marks = {m for m in self.inch_marks.intersection(words) if m[:1].isalpha()}
+        if word_marks and (following.isalpha() or following == NUM):
             return None  # "± 2 in 3 weeks": "in" is a preposition; "± 2" alone still matches
         return value
 
@@ -379,7 +491,7 @@ class QuantityRules:
         sek = amount * _sek_per(self._currency([t.orth_ for t in doc[start:end]]))
         if detail == "unit":
             return "target_unit_cost_sek", sek
-        if detail == "budget" or self._near_budget_cue(doc, start, end):
+        if detail in ("budget", "slang") or self._near_budget_cue(doc, start, end):
             return "budget_sek", sek
         return "target_unit_cost_sek", sek
 
@@ -418,7 +530,10 @@ class QuantityRules:
         for marker_start, marker_end in self._markers(toks):
             before = [q for q in result if q.end <= marker_start]
             after = next((q for q in result if q.start >= marker_end), None)
-            if not before or after is None or after.start - marker_end > CORRECTION_REACH:
+            if not before or after is None:
+                continue
+            gap = [t for t in toks[marker_end : after.start] if t.is_alpha or t.is_digits]
+            if len(gap) > self.correction_reach:
                 continue
             new = after
             previous = before[-1]
@@ -439,10 +554,14 @@ class QuantityRules:
         folds = [t.fold for t in toks]
         found: list[tuple[int, int]] = []
         i = 0
+        firsts = self.correction_firsts
         while i < len(folds):
-            marker = next(
-                (m for m in self.correction_markers if tuple(folds[i : i + len(m)]) == m), None
-            )
+            marker = None
+            if folds[i] in firsts:
+                marker = next(
+                    (m for m in self.correction_markers if tuple(folds[i : i + len(m)]) == m),
+                    None,
+                )
             if marker:
                 found.append((i, i + len(marker)))
             i += len(marker) if marker else 1
@@ -511,3 +630,438 @@ def _longest_first(candidates: list[tuple[Quantity, int, int]]) -> list[tuple[Qu
             taken.update(range(start, end))
             chosen.append(candidate)
     return sorted(chosen, key=lambda c: c[1])
+
+
+# --- dates -------------------------------------------------------------------------------
+def today() -> datetime.date:
+    """The date dates count weeks from: the one place that reads the clock (tests pass one)."""
+    return datetime.date.today()
+
+
+_DAY = datetime.timedelta(days=1)
+_ORDINAL_SUFFIXES = frozenset({"th", "st", "nd", "rd", "e", "a"})  # "15th", "1st", "15:e"
+# (date it names, earliest date of a vague one or None, last day it covers) for one year
+_Resolved = tuple[datetime.date, datetime.date | None, datetime.date]
+
+
+class _Phrases:
+    """Phrases as folded token tuples, indexed by their first word, longest first."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in sorted({tuple(phrase_words(p)) for p in phrases}, key=lambda w: -len(w)):
+            if words:
+                self.by_first.setdefault(words[0], []).append(words)
+
+    def end_at(self, folds: list[str], i: int) -> int | None:
+        """End of the longest phrase starting at token i, if any."""
+        if i >= len(folds):
+            return None
+        for words in self.by_first.get(folds[i], ()):
+            if tuple(folds[i : i + len(words)]) == words:
+                return i + len(words)
+        return None
+
+
+def _phrase_set(phrases: Iterable[str]) -> _Phrases:
+    return _Phrases(phrases)
+
+
+def _midsummer(year: int) -> datetime.date:
+    """Midsommarafton: the Friday between June 19 and 25."""
+    first = datetime.date(year, 6, 19)
+    return first + (4 - first.weekday()) % 7 * _DAY
+
+
+def _month_day(year: int, spec: str) -> datetime.date:
+    """A holiday or season date from the yml: "12-24", "midsummer" or "midsummer+3"."""
+    name, _, offset = spec.partition("+")
+    if name == "midsummer":
+        return _midsummer(year) + int(offset or 0) * _DAY
+    month, _, day = spec.partition("-")
+    return datetime.date(year, int(month), int(day))
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+class DateRules:
+    """Dates said in words -> timeline_weeks: weeks from today to the date they name.
+
+    A scanner over folded tokens rather than Matcher patterns: what a date means depends on
+    today and on a year that may come after it ("till hösten nästa år"). See `dates` in
+    data/lexicon/quantities.yml for every word and the day each expression stands for.
+    """
+
+    def __init__(self, d: dict, length_words: frozenset[str]):
+        self.months = {w: int(m) for m, words in d["months"].items() for w in map(fold, words)}
+        self.may_not_before = frozenset(map(fold, d["may_not_before"]))
+        self.month_parts = {
+            part: _phrase_set(phrases) for part, phrases in d["month_parts"].items()
+        }
+        self.whole_fillers = frozenset(map(fold, d["whole_fillers"]))
+        self.next_year = _phrase_set(d["next_year"])
+        self.this_year = _phrase_set(d["this_year"])
+        self.seasons = {
+            word: spec for spec in d["seasons"].values() for word in map(fold, spec["words"])
+        }
+        self.ambiguous_seasons = frozenset(map(fold, d["ambiguous_seasons"]))
+        self.season_followers = frozenset(map(fold, d["season_followers"]))
+        self.season_preps = {k: _phrase_set(v) for k, v in d["season_preps"].items()}
+        self.holidays = {
+            tuple(phrase_words(word)): spec
+            for spec in d["holidays"].values()
+            for word in spec["words"]
+        }
+        self.holiday_words = sorted(self.holidays, key=lambda w: -len(w))
+        self.holiday_preps = {k: _phrase_set(v) for k, v in d["holiday_preps"].items()}
+        self.week_words = _phrase_set(d["week_words"])
+        self.week_not_after = frozenset(map(fold, d["week_not_after"]))
+        self.quarter_words = frozenset(map(fold, d["quarter_words"]))
+        self.quarter_ordinals = {
+            w: int(q) for q, words in d["quarter_ordinals"].items() for w in map(fold, words)
+        }
+        self.day_month_cues = _phrase_set(d["day_month_cues"])
+        self.length_words = length_words
+        # a date starts with one of these words (or digits): a cheap first test per token
+        tables = [
+            *self.month_parts.values(), *self.season_preps.values(),
+            *self.holiday_preps.values(), self.week_words, self.day_month_cues,
+        ]  # fmt: skip
+        self.openings = frozenset(
+            {w for table in tables for w in table.by_first}
+            | set(self.months)
+            | set(self.seasons)
+            | self.quarter_words
+            | set(self.quarter_ordinals)
+            | {"the", "det"}
+        )
+
+    # scanning ----------------------------------------------------------------------------
+    def find(self, toks: list[Tok], on: datetime.date) -> list[Quantity]:
+        self.toks = toks  # one message at a time; the pipeline is not threaded per message
+        self.folds = [t.fold for t in toks]
+        found: list[Quantity] = []
+        i = 0
+        while i < len(toks):
+            quantity = self._date_at(i, on)
+            if quantity is None:
+                i += 1
+                continue
+            found.append(quantity)
+            i = quantity.end
+        return found
+
+    def _date_at(self, i: int, on: datetime.date) -> Quantity | None:
+        if self.folds[i] not in self.openings and not self.folds[i].isdecimal():
+            return None
+        readers = (self._iso_at, self._month_at, self._quarter_at, self._week_at,
+                   self._season_at, self._holiday_at, self._day_month_at)  # fmt: skip
+        best: tuple[int, Callable[[int], _Resolved | None], int | None] | None = None
+        for reader in readers:
+            hit = reader(i)
+            if hit is not None and (best is None or hit[0] > best[0]):
+                best = hit
+        if best is None:
+            return None
+        end, resolve, fixed_year = best
+        return self._weeks(i, end, resolve, fixed_year, on)
+
+    def _weeks(
+        self,
+        start: int,
+        end: int,
+        resolve: Callable[[int], _Resolved | None],
+        fixed_year: int | None,
+        on: datetime.date,
+    ) -> Quantity | None:
+        year_end, mode, year = self._year_after(end, on)
+        if fixed_year is not None:
+            mode, year, year_end = "fixed", fixed_year, end
+        resolved = resolve(year)
+        if mode == "roll" and (resolved is None or resolved[2] < on):
+            resolved = resolve(year + 1)  # "i mars" said in December: next March
+        if resolved is None or resolved[2] < on:
+            return None  # "i mars i år" said in December; "vecka 53" of a year without one
+        date, earliest, _ = resolved
+        weeks = round(max((date - on).days, 0) / 7, 1)
+        span = None
+        if earliest is not None:
+            span = (round(max((earliest - on).days, 0) / 7, 1), weeks)
+        return Quantity("timeline_weeks", weeks, start, year_end, range=span)
+
+    def _year_after(self, end: int, on: datetime.date) -> tuple[int, str, int]:
+        """ "nästa år", "i år", "2027" right after a date: (end, mode, year)."""
+        j = end + 1 if self._fold(end) == "," and self._is_year(end + 1) else end
+        if self._is_year(j):
+            return j + 1, "fixed", int(self.folds[j])
+        after = self._phrase(end, self.next_year)
+        if after:
+            return after, "fixed", on.year + 1
+        after = self._phrase(end, self.this_year)
+        if after:
+            return after, "fixed", on.year
+        return end, "roll", on.year
+
+    # helpers -----------------------------------------------------------------------------
+    def _fold(self, i: int) -> str:
+        return self.folds[i] if 0 <= i < len(self.folds) else ""
+
+    def _glued(self, i: int) -> bool:
+        return 0 < i < len(self.toks) and not self.toks[i].space_before
+
+    def _phrase(self, i: int, phrases: _Phrases) -> int | None:
+        """End of the longest phrase starting at token i, if any."""
+        return phrases.end_at(self.folds, i)
+
+    def _int(self, i: int, low: int, high: int) -> int | None:
+        """Token i as a whole number between low and high ("15", "10")."""
+        word = self._fold(i)
+        if not word.isdecimal() or len(word) > 4:
+            return None
+        value = int(word)
+        return value if low <= value <= high else None
+
+    def _is_year(self, i: int) -> bool:
+        return self._int(i, 2000, 2100) is not None and len(self._fold(i)) == 4
+
+    def _whole_message(self, start: int, end: int) -> bool:
+        outside = self.toks[:start] + self.toks[end:]
+        return all(t.fold in self.whole_fillers for t in outside if t.is_alpha or t.is_digits)
+
+    def _day_after(self, i: int) -> tuple[int, int] | None:
+        """A day of the month at token i, with its ordinal suffix: (day, end)."""
+        day = self._int(i, 1, 31)
+        if day is None or self._glued(i) and self.toks[i - 1].is_alpha:
+            return None
+        j = i + 1
+        if self._glued(j) and self._fold(j) == ":":
+            j += 1  # "15:e"
+        if self._fold(j) in _ORDINAL_SUFFIXES and self._glued(j):
+            j += 1
+        return day, j
+
+    # readers: (end, resolve(year), fixed year or None) --------------------------------
+    def _iso_at(self, i: int):
+        """ "2027-03-15" """
+        f = self.folds
+        if not (
+            i + 4 < len(f)
+            and self._is_year(i)
+            and f[i + 1] == "-"
+            and f[i + 3] == "-"
+            and all(self._glued(k) for k in range(i + 1, i + 5))
+        ):
+            return None
+        month, day = self._int(i + 2, 1, 12), self._int(i + 4, 1, 31)
+        if month is None or day is None or day > _last_day(int(f[i]), month):
+            return None
+        date = datetime.date(int(f[i]), month, day)
+        return i + 5, lambda _year: (date, None, date), int(f[i])
+
+    def _month_at(self, i: int):
+        part, j = None, i
+        for name, phrases in self.month_parts.items():
+            end = self._phrase(i, phrases)
+            if end and end > j and (end < len(self.folds)):
+                part, j = name, end
+        day = None
+        the = j + 1 if self._fold(j) in ("den", "the") else j
+        day_hit = self._day_after(the)
+        if day_hit:  # "15 mars", "den 15:e mars", "the 15th of March"
+            day, k = day_hit
+            k = k + 1 if self._fold(k) == "of" else k
+            month = self._month_word(k)
+            if month is None:
+                return None
+            end = k + 1
+        else:
+            month = self._month_word(j)
+            if month is None:
+                return None
+            end = j + 1
+            day_hit = self._day_after(end) if self.toks[end - 1].is_alpha else None
+            if day_hit and not self._is_year(end):  # "March 15th"
+                day, end = day_hit
+        if day is None and part is None and not self._whole_message(i, end):
+            return None  # "Maj tycker ...": a name
+        if day is not None:
+            part = "day"
+
+        def resolve(year: int) -> _Resolved | None:
+            last = _last_day(year, month)
+            if part == "day":
+                if day > last:
+                    return None
+                date = datetime.date(year, month, day)
+                return date, None, date
+            if part == "end":
+                date = datetime.date(year, month, last)
+                return date, None, date
+            if part == "early":
+                return (
+                    datetime.date(year, month, 5),
+                    datetime.date(year, month, 1),
+                    datetime.date(year, month, 5),
+                )
+            if part in ("start", "by"):
+                date = datetime.date(year, month, 1)
+                return date, None, date
+            date = datetime.date(year, month, 15)  # "i januari", "mid-March", a month alone
+            return date, None, date
+
+        return end, resolve, None
+
+    def _month_word(self, j: int) -> int | None:
+        month = self.months.get(self._fold(j))
+        if month is None:
+            return None
+        tok = self.toks[j]
+        if tok.fold in ("jan", "maj") and tok.text[:1].isupper() and j > 0:
+            if self._fold(j - 1) not in (".", "!", "?", ":", "-"):
+                return None  # "med Jan", "till Maj": Swedish months are lower case; a name
+        if tok.fold == "may" and self._fold(j + 1) in self.may_not_before:
+            return None  # "in may be": a verb
+        return month
+
+    def _quarter_at(self, i: int):
+        part, j = None, i
+        for name, phrases in self.month_parts.items():
+            end = self._phrase(i, phrases)
+            if end and end > j:
+                part, j = name, end
+        if self._fold(j) in ("the", "det"):
+            j += 1
+        quarter = None
+        word = self._fold(j)
+        if word == "q" and self._glued(j + 1) and self._int(j + 1, 1, 4):
+            quarter, end = self._int(j + 1, 1, 4), j + 2
+        elif word in self.quarter_words and word != "q" and self._int(j + 1, 1, 4):
+            quarter, end = self._int(j + 1, 1, 4), j + 2  # "kvartal 2"
+        elif word in self.quarter_ordinals and self._fold(j + 1) in self.quarter_words:
+            quarter, end = self.quarter_ordinals[word], j + 2  # "andra kvartalet"
+        if quarter is None:
+            return None
+        first, last = 3 * quarter - 2, 3 * quarter
+
+        def resolve(year: int) -> _Resolved | None:
+            end_date = datetime.date(year, last, _last_day(year, last))
+            if part == "start":
+                date = datetime.date(year, first, 1)
+                return date, None, date
+            if part == "mid":
+                date = datetime.date(year, first + 1, 15)
+                return date, None, date
+            if part == "early":
+                date = datetime.date(year, first, 5)
+                return date, datetime.date(year, first, 1), date
+            return end_date, None, end_date  # "Q2", "i Q2", "end of Q2": the quarter's end
+
+        return end, resolve, None
+
+    def _week_at(self, i: int):
+        if self._fold(i - 1) in self.week_not_after or self._fold(i - 1)[:1].isdecimal():
+            return None  # "per vecka 50": a rate; "inom 1 vecka 20 st": a time and a count
+        j = self._phrase(i, self.week_words)
+        if j is None:
+            return None
+        if j >= len(self.toks):
+            return None  # "vecka" without a number
+        if self.folds[i] == "w" and not self._glued(j):
+            return None  # "w12" only
+        if not self._glued(j) and self.toks[j].start - self.toks[j - 1].end > 1:
+            return None
+        week = self._int(j, 1, 53)
+        if week is None or self._fold(j + 1) in self.length_words:
+            return None
+        if self._glued(j + 1) and self._fold(j + 1) in ("/", ".", ","):
+            return None  # "v 12/3", "v 1.5"
+
+        def resolve(year: int) -> _Resolved | None:
+            try:
+                monday = datetime.date.fromisocalendar(year, week, 1)
+            except ValueError:
+                return None  # week 53 of a year that has 52
+            return monday, None, monday + 6 * _DAY
+
+        return j + 1, resolve, None
+
+    def _season_at(self, i: int):
+        kind, j = None, i
+        for name, phrases in self.season_preps.items():
+            end = self._phrase(i, phrases)
+            if end and end > j:
+                kind, j = name, end
+        word = self._fold(j)
+        spec = self.seasons.get(word)
+        if spec is None:
+            return None
+        end = j + 1
+        if kind is None:
+            # "våren 2027", "hösten nästa år": a season with its year needs no preposition
+            with_year = self._is_year(end) or self._phrase(end, self.next_year)
+            if not with_year or not word.endswith("n"):
+                return None
+            kind = "in"
+        if word in self.ambiguous_seasons:
+            following = self.toks[end] if end < len(self.toks) else None
+            if following is not None and following.is_alpha:
+                if following.fold not in self.season_followers:
+                    return None  # "i vår fabrik", "in spring steel"
+        anchor = spec[kind]
+
+        def resolve(year: int) -> _Resolved | None:
+            date = _month_day(year, anchor)
+            return date, None, date
+
+        return end, resolve, None
+
+    def _holiday_at(self, i: int):
+        kind, j = None, i
+        for name, phrases in self.holiday_preps.items():
+            end = self._phrase(i, phrases)
+            if end and end > j:
+                kind, j = name, end
+        if kind is None:
+            return None
+        if self._fold(j) == "the" and tuple(self.folds[j : j + 1]) not in self.holidays:
+            j += 1
+        words = next(
+            (w for w in self.holiday_words if tuple(self.folds[j : j + len(w)]) == w), None
+        )
+        if words is None:
+            return None
+        anchor = self.holidays[words][kind]
+
+        def resolve(year: int) -> _Resolved | None:
+            date = _month_day(year, anchor)
+            return date, None, date
+
+        return j + len(words), resolve, None
+
+    def _day_month_at(self, i: int):
+        """ "den 15/3", "senast 1/10", "by 15/3" """
+        j = self._phrase(i, self.day_month_cues)
+        if j is None:
+            return None
+        day, month = self._int(j, 1, 31), self._int(j + 2, 1, 12)
+        if (
+            day is None
+            or month is None
+            or self._fold(j + 1) != "/"
+            or not (self._glued(j + 1) and self._glued(j + 2))
+        ):
+            return None
+        if self._glued(j + 3) and self._fold(j + 3) in ("/", "-", ".", ","):
+            return None  # "15/3/2027" is read elsewhere (or not at all)
+        if self._fold(j + 3) in self.length_words:
+            return None  # "till 1/10 mm": a tolerance
+
+        def resolve(year: int) -> _Resolved | None:
+            if day > _last_day(year, month):
+                return None
+            date = datetime.date(year, month, day)
+            return date, None, date
+
+        return j + 3, resolve, None

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.conversation
 
 
 async def test_sv_an_innocent_phrase_never_resets_and_a_real_reset_is_confirmed(chat):
-    await talk(chat, "hej", "en hållare i aluminium till cyklar", "vi har en prototyp")
+    await talk(chat, "hej", "en hållare i aluminium till cyklar", "vi har en prototyp", "vet inte")
     await chat.say("ungefär 500 st till att börja med")
     slots = await chat.slots()
     assert slots["annual_volume"] == 500 and slots["design_maturity"] == "prototype"
@@ -71,17 +71,20 @@ async def test_en_an_answer_in_series_production_is_not_a_question_about_paths(c
 
 
 async def test_sv_materials_outside_the_lexicon_are_accepted_as_written(chat):
-    await talk(chat, "hej", "en skärbräda", "vi har en prototyp", "300 st per år", "en halv mm", "200 kr/st")
+    await talk(chat, "hej", "en skärbräda", "vi har en prototyp", "vet inte", "300 st per år", "en halv mm",
+               "200 kr/st")
     assert await chat.slot("requested_slot") == "material"
     await chat.say("ek, oljad")
     assert await chat.slot("material")
     assert await chat.slot("requested_slot") == "profile_confirmed"
 
 
-async def test_en_an_unsure_answer_gets_buttons_then_an_assumption_never_a_third_ask(chat):
+async def test_en_an_unsure_answer_is_asked_back_with_buttons(chat):
     await talk(chat, "hello", "a lamp shade")
-    await chat.say("hmm, hard to say really")
+    await chat.say("it works mostly")
     assert await chat.slot("requested_slot") == "design_maturity"
-    await chat.say("blah")
-    assert "open for now" in chat.text
-    assert await chat.slot("requested_slot") == "annual_volume"
+    assert "Which fits best" in chat.text
+    payloads = [b["payload"] for r in chat.replies for b in r.get("buttons", [])]
+    assert '/inform{"design_maturity": "prototype"}' in payloads and "/skip_question" in payloads
+    await chat.say('/inform{"design_maturity": "prototype"}')
+    assert await chat.slot("design_maturity") == "prototype"

@@ -118,14 +118,14 @@ def test_language_choice(entities, current, locked, intent, expected):
     ({"design_maturity": "idea"}, False, []),
     ({"design_maturity": "prototype", "product_description": "ett implantat för sjukvården"}, True,
      ["certifications"]),
-    ({"design_maturity": "validated_prototype"}, True, ["certifications", "region", "timeline_weeks"]),
-    ({"design_maturity": "design_frozen"}, True, ["process", "certifications", "region", "timeline_weeks"]),
+    ({"design_maturity": "validated_prototype"}, False, ["certifications", "region", "timeline_weeks"]),
+    ({"design_maturity": "design_frozen"}, False, ["process", "certifications", "region", "timeline_weeks"]),
     ({"design_maturity": "design_frozen", "skipped_slots": ["process", "region", "founder_goal"]}, False,
      ["certifications", "timeline_weeks"]),
 ])
 def test_required_slots_depend_on_relevance(slots, goal, expected_extra):
     core = ["product_description", "design_maturity", "annual_volume", "tolerance_mm", "target_unit_cost_sek", "material"]
-    if goal:  # the founder's next step, once something exists
+    if goal:  # the founder's next step, for a prototype (a pilot run changes the path)
         core.insert(2, "founder_goal")
     assert required_slots(slots) == core + expected_extra + ["profile_confirmed"]
 

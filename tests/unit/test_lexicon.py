@@ -87,7 +87,7 @@ PROCESSES = [
     ("kretskort", "pcb_assembly"), ("mönsterkort", "pcb_assembly"), ("PCB", "pcb_assembly"),
     ("PCBA", "pcb_assembly"), ("elektronikmontering", "pcb_assembly"), ("SMT", "pcb_assembly"),
     ("svetsning", "welding_assembly"), ("welding", "welding_assembly"),
-    ("montering", "welding_assembly"), ("assembly", "welding_assembly"),
+    ("svetsning och montering", "welding_assembly"), ("welding and assembly", "welding_assembly"),
 ]  # fmt: skip
 
 
