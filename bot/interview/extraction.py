@@ -6,6 +6,7 @@ outside the interview form, so facts volunteered at any time are kept and never 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,20 @@ def _last_values(entities: list[dict]) -> dict[str, Any]:
     return values
 
 
+# A timeline entity that is only a length of time ("six months", "tre månader"): said in passing,
+# it is how long something lasted; a deadline carries a cue ("within", "om", "by March").
+DURATION_RE = re.compile(
+    r"^\s*(?:ca\.?|about|around|ungefär|typ)?\s*[\w.,]+\s+(?:veckor|vecka|månader|månad|dagar|dag|"
+    r"weeks?|months?|days?|år|years?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _only_durations(entities: list[dict]) -> bool:
+    timelines = [e for e in entities if e.get("entity") == "timeline_weeks"]
+    return bool(timelines) and all(DURATION_RE.match(e.get("text") or "") for e in timelines)
+
+
 def _as_float(value: Any) -> float | None:
     try:
         return float(value)
@@ -154,6 +169,8 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
         del facts["design_maturity"]
     if facts.get("founder_goal") not in (None, *vocabulary.GOALS):
         del facts["founder_goal"]
+    if "timeline_weeks" in facts and turn.requested_slot != "timeline_weeks" and _only_durations(turn.entities):
+        del facts["timeline_weeks"]  # "tested for six months" is evidence, not a deadline
     certifications = _certifications(turn.entities)
     if certifications is None and turn.intent == "deny" and turn.requested_slot == "certifications":
         certifications = []

@@ -174,3 +174,17 @@ def test_the_goal_question_is_answered_in_words(text, goal):
 def test_not_sure_of_the_goal_leaves_it_to_the_recommendation():
     result = answer('/inform{"founder_goal": "none"}', requested="founder_goal")
     assert "founder_goal" not in result.updates or result.updates["founder_goal"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "40 beta users have ridden with it for six months and it has held up",
+    "vi har testat den hos kunder i tre månader",
+])
+def test_how_long_something_was_tested_is_no_deadline(text):
+    assert "timeline_weeks" not in answer(text).updates
+
+
+@pytest.mark.parametrize("text, weeks", [("we need the first ones within 6 weeks", 6), ("8 veckor", 8)])
+def test_a_deadline_is_kept(text, weeks):
+    requested = "timeline_weeks" if text == "8 veckor" else None
+    assert answer(text, requested=requested).updates["timeline_weeks"] == weeks
