@@ -19,6 +19,9 @@ KNOWLEDGE = {
 # Pleasantries during the interview: no failure, just carry on with the question.
 PLEASANTRIES = ("greet", "thank", "request_advice")
 NEEDS_RECOMMENDATION = ("show_more_manufacturers", "what_if_volume")
+# A greeting or thanks is this short; a longer message DIET calls one is a miss like any other,
+# or a founder whose answer reads as small talk would be asked the same question forever.
+PLEASANTRY_MAX_WORDS = 4
 # Misses on one question before it is left open (with an assumption the engine states).
 GIVE_UP_AFTER = 2
 
@@ -66,7 +69,10 @@ class ActionClarify(Action):
         if intent in NEEDS_RECOMMENDATION:
             dispatcher.utter_message(text=texts.finish_interview_first(lang))
             return []
-        if intent in PLEASANTRIES or (slot == CONFIRM_SLOT and intent == "deny"):
+        text = tracker.latest_message.get("text") or ""
+        pleasantry = intent in PLEASANTRIES and len(text.split()) <= PLEASANTRY_MAX_WORDS
+        if pleasantry or (slot == CONFIRM_SLOT and intent == "deny"):
+            # "tack!", "hej igen": no failure, the form just asks again
             if slot == CONFIRM_SLOT:
                 dispatcher.utter_message(text=texts.not_understood(slot, lang))
             return []

@@ -195,6 +195,10 @@ _add_words(
 _add_words("hundred", {"hundra": 100, "hundred": 100})
 # scales that need a count before them: "två dussin", "ett hundratal", "a gross"
 _add_words("dozen", {"dussin": 12, "dozen": 12, "tiotal": 10, "hundratal": 100, "tusental": 1e3})
+# "ett tjugotal", "ett femtiotal": about that many
+_add_words("dozen", {f"{word}tal": value for word, value in (
+    ("tjugo", 20), ("trettio", 30), ("fyrtio", 40), ("femtio", 50), ("sextio", 60), ("sjuttio", 70),
+    ("åttio", 80), ("nittio", 90))})
 _add_words("dozen", {"gross": 144})
 _add_words(
     "scale",

@@ -262,3 +262,20 @@ async def test_without_slack_settings_nothing_is_posted(slack, monkeypatch):  # 
     await run(ActionHandoff(), tracker({"language": "sv"}, text="en människa tack", intent="talk_to_human"))
     messages, _ = await run(ActionRecommend(), tracker(PILOT_PROFILE))
     assert slack.posts == [] and any(m.get("custom") for m in messages)
+
+
+async def test_a_long_message_read_as_small_talk_still_counts_as_a_miss():
+    text = "om det kostade en fem-sex hundra att tillverka vore jag nöjd"
+    messages, events = await run(
+        ActionClarify(), tracker({"language": "sv", "failed_attempts": 1.0}, text=text, intent="request_advice",
+                                 requested="target_unit_cost_sek")
+    )
+    assert slot_events(events)["skipped_slots"] == ["target_unit_cost_sek"]  # never asked forever
+
+
+async def test_thanks_during_the_interview_is_no_miss():
+    _, events = await run(
+        ActionClarify(), tracker({"language": "sv", "failed_attempts": 1.0}, text="tack!", intent="thank",
+                                 requested="target_unit_cost_sek")
+    )
+    assert events == []
