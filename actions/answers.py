@@ -111,6 +111,11 @@ class ActionSkipQuestion(Action):
             return []
         if slot == CONFIRM_SLOT:
             return [SlotSet(CONFIRM_SLOT, True)]
+        clarify = tracker.get_slot("interview_clarify") or {}
+        if clarify.get("slot") == slot:
+            # the words read as an unsure answer ("it works mostly"), not as "skip": the form asks
+            # back with the likely readings, and one of its buttons skips
+            return []
         skipped = list(tracker.get_slot("skipped_slots") or [])
         if slot not in skipped:
             skipped.append(slot)

@@ -279,3 +279,11 @@ async def test_thanks_during_the_interview_is_no_miss():
                                  requested="target_unit_cost_sek")
     )
     assert events == []
+
+
+async def test_an_unsure_answer_read_as_skip_is_asked_back_not_skipped():
+    clarify = {"slot": "design_maturity", "options": ["prototype", "validated_prototype"]}
+    messages, events = await run(ActionSkipQuestion(), tracker(
+        {"language": "en", "interview_clarify": clarify}, text="it works mostly", intent="skip_question",
+        requested="design_maturity"))
+    assert messages == [] and events == []
