@@ -85,12 +85,17 @@ class ActionClarify(Action):
             dispatcher.utter_message(text=texts.not_understood(None, lang))
             return []
         failed = float(slots.get("failed_attempts") or 0) + 1
+        clarify = slots.get("interview_clarify") or {}
+        options = [o for o in clarify.get("options") or [] if o != "none"] if clarify.get("slot") == slot else []
+        if failed >= GIVE_UP_AFTER and options:
+            # unsure twice: take the likeliest reading, say so, and let the summary correct it
+            dispatcher.utter_message(text=texts.assumed_reading(slot, options[0], lang))
+            return [SlotSet(slot, options[0]), SlotSet("failed_attempts", 0.0), SlotSet("interview_clarify", None)]
         if failed >= GIVE_UP_AFTER and slot != CONFIRM_SLOT:
             # a second miss: leave the question open, say what happens, offer a person
             skipped = [*(slots.get("skipped_slots") or []), slot]
             dispatcher.utter_message(text=texts.left_open(slot, lang), buttons=texts.advisor_button(lang))
             return [SlotSet("skipped_slots", skipped), SlotSet("failed_attempts", 0.0)]
-        clarify = slots.get("interview_clarify") or {}
         if clarify.get("slot") != slot:  # an unsure reading is asked back as buttons instead
             problems = slots.get("interview_problems") or []
             for problem in problems:

@@ -106,18 +106,36 @@ def _last_values(entities: list[dict]) -> dict[str, Any]:
     return values
 
 
-# A timeline entity that is only a length of time ("six months", "tre månader"): said in passing,
-# it is how long something lasted; a deadline carries a cue ("within", "om", "by March").
+# Said in passing, a length of time ("six months", "tre månader") is how long something lasted and
+# "from May" / "sedan i våras" is when it started; a deadline carries a cue ("within", "om", "by March").
 DURATION_RE = re.compile(
-    r"^\s*(?:ca\.?|about|around|ungefär|typ)?\s*[\w.,]+\s+(?:veckor|vecka|månader|månad|dagar|dag|"
-    r"weeks?|months?|days?|år|years?)\s*$",
+    r"^\s*(?:ca\.?|about|around|ungefär|typ|every|varje|var)?\s*[\w.,]+\s+(?:veckor|vecka|månader|månad|"
+    r"dagar|dag|weeks?|months?|days?|år|years?)\s*$",
+    re.IGNORECASE,
+)
+DEADLINE_RE = re.compile(
+    r"\b(?:inom|within|by|before|före|innan|senast|till|until|om|in|asap)\b", re.IGNORECASE
+)
+SINCE_RE = re.compile(r"^\s*(?:from|since|sen|sedan|från)\b", re.IGNORECASE)
+# "per år", "a year", "/månad", "i veckan": a volume with a period is a need, not a head count
+PERIOD_RE = re.compile(
+    r"(?:/|\bper\b|\ba\b|\bom\b|\bi\b|\bin\b|\bevery\b|\bannually\b|\byearly\b|\bmonthly\b|\bweekly\b"
+    r"|\bårligen\b|\bårs\b|\bday\b|\bdag\b)",
     re.IGNORECASE,
 )
 
 
-def _only_durations(entities: list[dict]) -> bool:
-    timelines = [e for e in entities if e.get("entity") == "timeline_weeks"]
-    return bool(timelines) and all(DURATION_RE.match(e.get("text") or "") for e in timelines)
+def _is_deadline(entity: dict, strict: bool = False) -> bool:
+    """strict (while another question is answered): only with a deadline word ("i juli" in a
+    story of tests is when something happened)."""
+    text = entity.get("text") or ""
+    if DURATION_RE.match(text) or SINCE_RE.match(text):
+        return False
+    return not strict or bool(DEADLINE_RE.search(text))
+
+
+def _has_period(entity: dict) -> bool:
+    return bool(PERIOD_RE.search(entity.get("text") or ""))
 
 
 def _as_float(value: Any) -> float | None:
@@ -169,8 +187,21 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
         del facts["design_maturity"]
     if facts.get("founder_goal") not in (None, *vocabulary.GOALS):
         del facts["founder_goal"]
-    if "timeline_weeks" in facts and turn.requested_slot != "timeline_weeks" and _only_durations(turn.entities):
-        del facts["timeline_weeks"]  # "tested for six months" is evidence, not a deadline
+    if "timeline_weeks" in facts and turn.requested_slot != "timeline_weeks":
+        answering_other = turn.requested_slot not in (None, CONFIRM_SLOT)
+        deadlines = [
+            e
+            for e in turn.entities
+            if e.get("entity") == "timeline_weeks" and _is_deadline(e, strict=answering_other)
+        ]
+        if deadlines:
+            facts["timeline_weeks"] = deadlines[-1]["value"]
+        else:
+            del facts["timeline_weeks"]  # "tested for six months", "since May": evidence, no deadline
+    if "annual_volume" in facts and turn.requested_slot not in (None, "annual_volume", CONFIRM_SLOT):
+        if not any(_has_period(e) for e in turn.entities if e.get("entity") == "annual_volume"):
+            # "35 units ran all season" while answering another question: a count, not a year's need
+            del facts["annual_volume"]
     certifications = _certifications(turn.entities)
     if certifications is None and turn.intent == "deny" and turn.requested_slot == "certifications":
         certifications = []

@@ -67,7 +67,8 @@ def _options(guess, allowed) -> tuple[str, ...]:
 
 
 def _maturity(text: str, values: dict) -> Reading:
-    guess = _guess("design_maturity", text)
+    # a long answer tells its stage in one sentence ("35 units ran all season ... worked well")
+    guess = _guess("design_maturity", text, sentences=True)
     lexicon = values.get("design_maturity")
     if guess and guess.says_something and guess.confidence >= ACCEPT:
         return Reading("design_maturity", guess.label)

@@ -237,6 +237,16 @@ def clarify_buttons(slot: str, options: list[str], lang: str) -> list[dict]:
     return buttons
 
 
+def assumed_reading(slot: str, value: str, lang: str) -> str:
+    """Unsure twice: the likeliest reading is taken, and said, so the summary can correct it."""
+    shown = describe_value(slot, value, lang)
+    return pick(
+        lang,
+        f"Jag utgår från {slot_name(slot, lang)}: {shown}. Stämmer det inte kan du ändra det i sammanfattningen.",
+        f"I'll go with {slot_name(slot, lang)}: {shown}. If that's wrong, you can change it in the summary.",
+    )
+
+
 def left_open(slot: str, lang: str) -> str:
     """After a second miss: the question is left open rather than asked a third time."""
     return pick(

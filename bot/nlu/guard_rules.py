@@ -6,7 +6,7 @@ from bot.nlu.statements import fact_entities, reads_as_question
 
 RESETS = frozenset({"start_over", "delete_data"})
 KNOWLEDGE_QUESTIONS = frozenset(
-    {"ask_path_difference", "ask_nollserie", "ask_tooling_cost", "ask_support", "why_not_path"}
+    {"ask_path_difference", "ask_nollserie", "ask_tooling_cost", "ask_support", "why_not_path", "what_if_volume"}
 )
 FALLBACK = "nlu_fallback"
 # "börja om från början tack" is a command; a reset request longer than this is a sentence.

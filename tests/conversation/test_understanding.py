@@ -10,6 +10,7 @@ import pytest
 
 from bot.interview import readings
 from tests.conversation.test_interviews import assert_recommendation, talk
+from tests.unit.test_interview_understanding import IN_BETWEEN
 
 pytestmark = pytest.mark.conversation
 
@@ -81,7 +82,6 @@ async def test_sv_materials_outside_the_lexicon_are_accepted_as_written(chat):
 
 
 # answers in between stages; which of them the trained reading is unsure of depends on the data
-IN_BETWEEN = ("it works mostly", "kind of tested", "nearly there with it", "funkar typ", "provkörd lite", "not locked")
 
 
 def unsure_answer() -> str:

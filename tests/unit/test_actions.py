@@ -287,3 +287,12 @@ async def test_an_unsure_answer_read_as_skip_is_asked_back_not_skipped():
         {"language": "en", "interview_clarify": clarify}, text="it works mostly", intent="skip_question",
         requested="design_maturity"))
     assert messages == [] and events == []
+
+
+async def test_unsure_twice_takes_the_likeliest_reading_and_says_so():
+    clarify = {"slot": "design_maturity", "options": ["validated_prototype", "prototype"]}
+    messages, events = await run(ActionClarify(), tracker(
+        {"language": "en", "failed_attempts": 1.0, "interview_clarify": clarify}, text="we used them all season",
+        requested="design_maturity"))
+    assert "validated prototype" in messages[0]["text"] and "summary" in messages[0]["text"]
+    assert slot_events(events)["design_maturity"] == "validated_prototype"
