@@ -358,12 +358,17 @@ def test_language_switch_tells_the_bot_and_start_over(english):
     english.get_by_role("button", name="Börja om").click()
     wait_for_reply(english, replies)
     assert user_bubbles(english)[-1] == "Börja om"
+    # starting over would forget what was said: asked first, with buttons
+    expect(english.locator(".message-bot").nth(replies)).to_contain_text("Vill du börja om")
+    replies = english.locator(".message-bot").count()
+    english.get_by_role("button", name="Ja, börja om").click()
+    wait_for_reply(english, replies)
     expect(english.locator(".message-bot").nth(replies)).to_contain_text("börjar om")
     # the choice outlives a reload, and the history names the chat's own buttons, too
     english.reload()
     expect(english.locator("html")).to_have_attribute("lang", "sv")
     expect(english.locator(".chat-log")).to_have_attribute("aria-busy", "false")
-    assert user_bubbles(english)[-2:] == ["Svenska", "Börja om"]
+    assert user_bubbles(english)[-3:] == ["Svenska", "Börja om", "Ja, börja om"]
 
 
 def test_keyboard_only_tab_to_the_input_type_and_enter(stack, contexts):
