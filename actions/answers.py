@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from actions.common import lang_of, requested_slot, slots_of
 from bot.interview import texts
 from bot.interview.slots import CONFIRM_SLOT, Problem
+from bot.nlu.statements import reads_as_question
 from bot.strategy import engine
 
 KNOWLEDGE = {
@@ -51,9 +52,46 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        lang = lang_of(tracker)
         answer = KNOWLEDGE.get(_intent(tracker), engine.stage_overview)
-        dispatcher.utter_message(text=answer(lang_of(tracker)))
-        return []
+        dispatcher.utter_message(text=answer(lang))
+        missed = statement_while_asked(tracker)
+        return count_miss(dispatcher, tracker, missed, lang, explain=False) if missed else []
+
+
+def count_miss(dispatcher, tracker: Tracker, slot: str, lang: str, explain: bool = True) -> list:
+    """One more message that did not answer the open question. The second miss takes the
+    likeliest reading if there was one (and says so), else leaves the question open with an
+    advisor button: no question is asked a third time."""
+    slots = slots_of(tracker)
+    failed = float(slots.get("failed_attempts") or 0) + 1
+    clarify = slots.get("interview_clarify") or {}
+    options = [o for o in clarify.get("options") or [] if o != "none"] if clarify.get("slot") == slot else []
+    if failed >= GIVE_UP_AFTER and options:
+        dispatcher.utter_message(text=texts.assumed_reading(slot, options[0], lang))
+        return [SlotSet(slot, options[0]), SlotSet("failed_attempts", 0.0), SlotSet("interview_clarify", None)]
+    if failed >= GIVE_UP_AFTER and slot != CONFIRM_SLOT:
+        skipped = [*(slots.get("skipped_slots") or []), slot]
+        dispatcher.utter_message(text=texts.left_open(slot, lang), buttons=texts.advisor_button(lang))
+        return [SlotSet("skipped_slots", skipped), SlotSet("failed_attempts", 0.0)]
+    if explain and clarify.get("slot") != slot:  # an unsure reading is asked back as buttons instead
+        problems = slots.get("interview_problems") or []
+        for problem in problems:
+            dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
+        if not problems:
+            dispatcher.utter_message(text=texts.not_understood(slot, lang))
+    return [SlotSet("failed_attempts", failed)]
+
+
+def statement_while_asked(tracker: Tracker) -> str | None:
+    """The open question, when the founder's message was a statement a rule took for a
+    question ("the handle is thicker than the ones in the shop" read as a question about paths):
+    answering it is fine, but it is also a miss, or the same question would come back forever."""
+    slot = requested_slot(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if slot and slot != CONFIRM_SLOT and not text.startswith("/") and not reads_as_question(text):
+        return slot
+    return None
 
 
 class ActionClarify(Action):
@@ -68,7 +106,8 @@ class ActionClarify(Action):
         slot = requested_slot(tracker)
         if intent in NEEDS_RECOMMENDATION:
             dispatcher.utter_message(text=texts.finish_interview_first(lang))
-            return []
+            missed = statement_while_asked(tracker)
+            return count_miss(dispatcher, tracker, missed, lang, explain=False) if missed else []
         text = tracker.latest_message.get("text") or ""
         pleasantry = intent in PLEASANTRIES and len(text.split()) <= PLEASANTRY_MAX_WORDS
         if pleasantry or (slot == CONFIRM_SLOT and intent == "deny"):
@@ -84,25 +123,7 @@ class ActionClarify(Action):
             # outside the interview every message still gets an answer
             dispatcher.utter_message(text=texts.not_understood(None, lang))
             return []
-        failed = float(slots.get("failed_attempts") or 0) + 1
-        clarify = slots.get("interview_clarify") or {}
-        options = [o for o in clarify.get("options") or [] if o != "none"] if clarify.get("slot") == slot else []
-        if failed >= GIVE_UP_AFTER and options:
-            # unsure twice: take the likeliest reading, say so, and let the summary correct it
-            dispatcher.utter_message(text=texts.assumed_reading(slot, options[0], lang))
-            return [SlotSet(slot, options[0]), SlotSet("failed_attempts", 0.0), SlotSet("interview_clarify", None)]
-        if failed >= GIVE_UP_AFTER and slot != CONFIRM_SLOT:
-            # a second miss: leave the question open, say what happens, offer a person
-            skipped = [*(slots.get("skipped_slots") or []), slot]
-            dispatcher.utter_message(text=texts.left_open(slot, lang), buttons=texts.advisor_button(lang))
-            return [SlotSet("skipped_slots", skipped), SlotSet("failed_attempts", 0.0)]
-        if clarify.get("slot") != slot:  # an unsure reading is asked back as buttons instead
-            problems = slots.get("interview_problems") or []
-            for problem in problems:
-                dispatcher.utter_message(text=texts.problem_text(Problem(**problem), lang))
-            if not problems:
-                dispatcher.utter_message(text=texts.not_understood(slot, lang))
-        return [SlotSet("failed_attempts", failed)]
+        return count_miss(dispatcher, tracker, slot, lang)
 
 
 class ActionSkipQuestion(Action):

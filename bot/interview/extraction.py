@@ -37,6 +37,12 @@ NO_FACT_INTENTS = frozenset(
 )
 # Steering intents that are never an answer, even while a question is open.
 CONTROL_ONLY_INTENTS = frozenset({"talk_to_human", "switch_language"})
+# Intents DIET gives statements that read like questions; while the description is asked, a
+# statement of this kind is the description (steering intents such as delete_data are not).
+QUESTION_INTENTS = frozenset(
+    {"ask_why", "ask_path_difference", "ask_nollserie", "ask_tooling_cost", "ask_support", "ask_privacy",
+     "why_not_path", "what_if_volume", "show_more_manufacturers"}
+)
 # Intents that can never be a product description even when one is asked for.
 NOT_A_DESCRIPTION = NO_FACT_INTENTS | {
     "skip_question",
@@ -65,6 +71,8 @@ FIRST_WINS = frozenset({"material"})
 # Optional questions a plain "no" answers (certifications: "no" means none required).
 DENY_SETTLES = ("founder_goal", "process", "region", "timeline_weeks")
 DESCRIPTION_MIN_WORDS_VOLUNTEERED = 5
+# A description this long answers the question even when DIET read it as something else.
+DESCRIPTION_MIN_WORDS_ANSWER_FIRST = 4
 # A description is a sentence or two; a pasted spec sheet is cut so slots and leads stay small.
 DESCRIPTION_MAX_CHARS = 500
 
@@ -214,9 +222,15 @@ def _description(turn: Turn) -> str | None:
     text = " ".join((turn.text or "").split())
     if len(text) > DESCRIPTION_MAX_CHARS:
         text = text[: DESCRIPTION_MAX_CHARS - 1].rstrip() + "…"
-    if not text or text.startswith("/") or turn.intent in NOT_A_DESCRIPTION:
+    if not text or text.startswith("/"):
         return None
     words = len(text.split())
+    if turn.requested_slot == "product_description" and words >= DESCRIPTION_MIN_WORDS_ANSWER_FIRST:
+        if turn.intent in QUESTION_INTENTS and not reads_as_question(text):
+            # answer first: a sentence about the product is the description whatever the intent
+            return text
+    if turn.intent in NOT_A_DESCRIPTION:
+        return None
     if turn.requested_slot == "product_description" and words >= 2:
         return text
     volunteered = turn.intent in ("inform", "request_advice") and not turn.slots.get(
@@ -301,7 +315,9 @@ def extract(turn: Turn) -> Extraction:
     # Answer first: a message that answers the open question is an answer, whatever intent it
     # was classified as ("vi tillverkar den redan i serie" is no question about the paths).
     answers_question = not reads_as_question(turn.text) and (
-        (asked in facts) or bool(reading and reading.answers)
+        (asked in facts)
+        or bool(reading and reading.answers)
+        or (asked == "product_description" and _description(turn) is not None)
     )
     if turn.intent in NO_FACT_INTENTS and not answers_question:
         return result

@@ -296,3 +296,15 @@ async def test_unsure_twice_takes_the_likeliest_reading_and_says_so():
         requested="design_maturity"))
     assert "validated prototype" in messages[0]["text"] and "summary" in messages[0]["text"]
     assert slot_events(events)["design_maturity"] == "validated_prototype"
+
+
+async def test_a_statement_answered_as_a_question_still_counts_as_a_miss():
+    from actions.answers import ActionAnswerQuestion
+    messages, events = await run(ActionAnswerQuestion(), tracker(
+        {"language": "en", "failed_attempts": 1.0}, text="before easter", intent="ask_path_difference",
+        requested="timeline_weeks"))
+    assert slot_events(events)["skipped_slots"] == ["timeline_weeks"]  # left open, not asked forever
+    _, events = await run(ActionAnswerQuestion(), tracker(
+        {"language": "en"}, text="what is the difference between a pilot and full scale?",
+        intent="ask_path_difference", requested="timeline_weeks"))
+    assert events == []  # a real question is no miss

@@ -209,3 +209,11 @@ def test_a_what_if_in_a_statement_is_information():
     assert guarded_intent("what_if_volume", text, extract_entities(text)) == "inform"
     question = "what if we need 10x the volume?"
     assert guarded_intent("what_if_volume", question, extract_entities(question)) == "what_if_volume"
+
+
+def test_a_description_read_as_a_question_about_paths_is_the_description():
+    text = "en vedsax som man lyfter ved med, lättare än de i järnaffären"
+    assert answer(text, requested="product_description", intent="ask_path_difference").updates[
+        "product_description"] == text
+    assert "product_description" not in answer(
+        "radera mina uppgifter tack", requested="product_description", intent="delete_data").updates
