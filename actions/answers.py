@@ -23,6 +23,8 @@ NEEDS_RECOMMENDATION = ("show_more_manufacturers", "what_if_volume")
 # A greeting or thanks is this short; a longer message DIET calls one is a miss like any other,
 # or a founder whose answer reads as small talk would be asked the same question forever.
 PLEASANTRY_MAX_WORDS = 4
+# ... and DIET is sure of it: junk ("blorp zzz") it barely calls a greeting is a miss.
+PLEASANTRY_MIN_CONFIDENCE = 0.8
 # Misses on one question before it is left open (with an assumption the engine states).
 GIVE_UP_AFTER = 2
 
@@ -109,7 +111,12 @@ class ActionClarify(Action):
             missed = statement_while_asked(tracker)
             return count_miss(dispatcher, tracker, missed, lang, explain=False) if missed else []
         text = tracker.latest_message.get("text") or ""
-        pleasantry = intent in PLEASANTRIES and len(text.split()) <= PLEASANTRY_MAX_WORDS
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+        pleasantry = (
+            intent in PLEASANTRIES
+            and len(text.split()) <= PLEASANTRY_MAX_WORDS
+            and confidence >= PLEASANTRY_MIN_CONFIDENCE
+        )
         if pleasantry or (slot == CONFIRM_SLOT and intent == "deny"):
             # "tack!", "hej igen": no failure, the form just asks again
             if slot == CONFIRM_SLOT:
