@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fnmatch
 import json
 import statistics
 import sys
@@ -653,9 +654,12 @@ async def run_answer(
 # ---- the sets
 
 
-def load_set(folder: Path, stem: str) -> list[dict]:
-    """A set's cases: `stem`.yml and the replacement rounds written later (`stem`_r2.yml, ...)."""
+def load_set(folder: Path, stem: str, only: Iterable[str] = ()) -> list[dict]:
+    """A set's cases: `stem`.yml and the replacement rounds written later (`stem`_r2.yml, ...);
+    with `only` (file-name patterns, "*_r5_*"), just the files that match one of them."""
     files = [folder / f"{stem}.yml", *sorted(folder.glob(f"{stem}_r*.yml"))]
+    if only:
+        files = [f for f in files if any(fnmatch.fnmatch(f.name, pattern) for pattern in only)]
     return [case for path in files for case in load_cases(path)]
 
 
@@ -699,11 +703,11 @@ async def run(args: argparse.Namespace) -> tuple[list[dict], list[dict]]:
         for set_name in chosen_sets(args.set):
             folder = SET_DIRS[set_name]
             if not args.answers_only:
-                cases = load_set(folder, "personas")[: args.limit]
+                cases = load_set(folder, "personas", args.files)[: args.limit]
                 personas += await asyncio.gather(*(one(case, set_name) for case in cases))
             if not args.personas_only:
                 for lang in LANGUAGES:
-                    items = load_set(folder, f"answers_{lang}")[: args.limit]
+                    items = load_set(folder, f"answers_{lang}", args.files)[: args.limit]
                     answers += await asyncio.gather(
                         *(
                             run_answer(client, item, item.get("language", lang), set_name, parses)
@@ -725,6 +729,10 @@ def main() -> None:
     only.add_argument("--answers-only", action="store_true")
     parser.add_argument("--json", help="also write every result to this file")
     parser.add_argument("--limit", type=int, help="only the first N cases of each file")
+    parser.add_argument(
+        "--files", action="append", default=[],
+        help="only set files whose name matches this pattern (repeatable): one round alone",
+    )  # fmt: skip
     parser.add_argument(
         "--concurrency", type=int, default=PERSONA_CONCURRENCY, help="personas at a time"
     )

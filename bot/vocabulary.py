@@ -253,6 +253,11 @@ MATERIAL_FAMILIES = {
     "plastic": ("abs", "polycarbonate", "polyamide", "polypropylene", "pom"),
     "metal": ("aluminium", "steel", "stainless_steel"),
 }
+# Fibres that fill a polymer: "glasfiberfylld PA66", "PA6 med 30 % glasfiber" is a polyamide
+# (a filled grade), not a glass-fibre composite.
+FIBRES = ("glass_fibre", "carbon_fibre")
+FILLED_POLYMERS = ("abs", "asa", "polycarbonate", "polyamide", "polypropylene", "polyethylene", "pom",
+                   "pla", "petg", "peek", "pei", "ptfe", "pmma", "tpu", "polyurethane")  # fmt: skip
 MATERIAL_LABELS["plastic"] = {"sv": "plast (ej specificerad)", "en": "plastic (unspecified)"}
 MATERIAL_LABELS["metal"] = {"sv": "metall (ej specificerad)", "en": "metal (unspecified)"}
 

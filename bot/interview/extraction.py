@@ -12,8 +12,10 @@ from typing import Any
 
 from bot import vocabulary
 from bot.interview import readings
+from bot.interview.materials import chosen_material
 from bot.interview.numeric_answers import numeric_answer
 from bot.interview.slots import CONFIRM_SLOT, NUMERIC_SLOTS, PROFILE_SLOTS, Problem, check_value
+from bot.interview.volumes import yearly_volume
 from bot.nlu.statements import reads_as_question
 
 # Intents whose entities describe a question, not the founder's product ("why not a
@@ -125,12 +127,6 @@ DEADLINE_RE = re.compile(
     r"\b(?:inom|within|by|before|före|innan|senast|till|until|om|in|asap)\b", re.IGNORECASE
 )
 SINCE_RE = re.compile(r"^\s*(?:from|since|sen|sedan|från)\b", re.IGNORECASE)
-# "per år", "a year", "/månad", "i veckan": a volume with a period is a need, not a head count
-PERIOD_RE = re.compile(
-    r"(?:/|\bper\b|\ba\b|\bom\b|\bi\b|\bin\b|\bevery\b|\bannually\b|\byearly\b|\bmonthly\b|\bweekly\b"
-    r"|\bårligen\b|\bårs\b|\bday\b|\bdag\b)",
-    re.IGNORECASE,
-)
 
 
 def _is_deadline(entity: dict, strict: bool = False) -> bool:
@@ -140,10 +136,6 @@ def _is_deadline(entity: dict, strict: bool = False) -> bool:
     if DURATION_RE.match(text) or SINCE_RE.match(text):
         return False
     return not strict or bool(DEADLINE_RE.search(text))
-
-
-def _has_period(entity: dict) -> bool:
-    return bool(PERIOD_RE.search(entity.get("text") or ""))
 
 
 def _as_float(value: Any) -> float | None:
@@ -173,9 +165,23 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
     for entity, slot in ENTITY_TO_SLOT.items():
         if values.get(entity) is not None:
             facts[slot] = values[entity]
+    asked = turn.requested_slot
+    if "annual_volume" in facts:
+        # several counts, batches, head counts: which one is the yearly need (volumes.py)
+        asked_for = None if asked == CONFIRM_SLOT else asked
+        volume = yearly_volume(turn.entities, turn.text or "", asked_for)
+        if volume is None:
+            del facts["annual_volume"]
+        else:
+            facts["annual_volume"] = float(volume)
+    if "material" in facts:
+        material = chosen_material(turn.entities, asked, turn.slots.get("material"))
+        if material is None:
+            del facts["material"]
+        else:
+            facts["material"] = material
     # A bare number answers the numeric question being asked ("500", "ca 0,05"), but only in
     # a short answer: a number buried in a long or odd message is no answer.
-    asked = turn.requested_slot
     number = numeric_answer(turn.text or "", turn.entities, asked) if asked in NUMERIC_SLOTS else None
     if number is not None:
         if asked == "tolerance_mm" and _as_float(facts.get(asked)) is not None:
@@ -206,10 +212,6 @@ def _facts(turn: Turn, values: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
             facts["timeline_weeks"] = deadlines[-1]["value"]
         else:
             del facts["timeline_weeks"]  # "tested for six months", "since May": evidence, no deadline
-    if "annual_volume" in facts and turn.requested_slot not in (None, "annual_volume", CONFIRM_SLOT):
-        if not any(_has_period(e) for e in turn.entities if e.get("entity") == "annual_volume"):
-            # "35 units ran all season" while answering another question: a count, not a year's need
-            del facts["annual_volume"]
     certifications = _certifications(turn.entities)
     if certifications is None and turn.intent == "deny" and turn.requested_slot == "certifications":
         certifications = []

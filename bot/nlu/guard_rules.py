@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.nlu.statements import fact_entities, reads_as_question
 
 RESETS = frozenset({"start_over", "delete_data"})
@@ -9,8 +11,13 @@ KNOWLEDGE_QUESTIONS = frozenset(
     {"ask_path_difference", "ask_nollserie", "ask_tooling_cost", "ask_support", "why_not_path", "what_if_volume"}
 )
 FALLBACK = "nlu_fallback"
-# "börja om från början tack" is a command; a reset request longer than this is a sentence.
-RESET_MAX_WORDS = 7
+# "kan vi nollställa och starta en ny analys?" is a request; a reset request longer than this
+# is a sentence that happens to hold "från början". A reset that would lose facts is confirmed
+# with a button anyway (action_confirm_reset), so a request may be a sentence long.
+RESET_MAX_WORDS = 12
+# A language's name in a request to switch ("kan vi ta english?"); "en svensk verkstad" asks for
+# a Swedish workshop, not for Swedish.
+LANGUAGE_NAMES_RE = re.compile(r"\b(engelska|english|svenska|swedish)\b", re.IGNORECASE)
 # A fallback this long is somebody telling us something.
 STATEMENT_MIN_WORDS = 5
 
@@ -26,7 +33,8 @@ def guarded_intent(intent: str | None, text: str, entities: list[dict]) -> str |
         return "inform"
     if intent == FALLBACK and (facts or words >= STATEMENT_MIN_WORDS):
         return "inform"
-    if intent == "switch_language" and not _names_a_language(entities) and words >= STATEMENT_MIN_WORDS:
+    names_language = _names_a_language(entities) or LANGUAGE_NAMES_RE.search(text)
+    if intent == "switch_language" and not names_language and words >= STATEMENT_MIN_WORDS:
         # "en svensk tillverkare istället" mentions Sweden, it asks for no language
         return "inform"
     return intent

@@ -248,6 +248,12 @@ class Lexicon:
     # matching ----------------------------------------------------------------------------
     def find(self, doc: Doc, toks: list[Tok]) -> list[LexiconMatch]:
         """Lexicon entities in a message; `doc` holds the folded words of `toks`."""
+        candidates = self.all_matches(doc, toks)
+        matches = self._in_lists(_longest_per_entity(candidates), toks)
+        return _join_grades(self._drop_fallbacks(matches), toks)
+
+    def all_matches(self, doc: Doc, toks: list[Tok]) -> list[LexiconMatch]:
+        """Every accepted match, overlaps included (`find` then picks among them)."""
         candidates = []
         keys = [
             (self.vocab.strings[match_id], start, end) for match_id, start, end in self.phrases(doc)
@@ -257,8 +263,7 @@ class Lexicon:
             match = LexiconMatch(entity, value, start, end, mode, grade[0] if grade else None)
             if self._accept(match, toks):
                 candidates.append(match)
-        matches = self._in_lists(_longest_per_entity(candidates), toks)
-        return _join_grades(self._drop_fallbacks(matches), toks)
+        return candidates
 
     def _in_lists(self, matches: list[LexiconMatch], toks: list[Tok]) -> list[LexiconMatch]:
         """Keep a list-only name ("3834") only when a chain of separators joins it to another

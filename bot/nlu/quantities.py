@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+import dateutil.easter
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -222,10 +223,15 @@ class QuantityRules:
         self._add("annual_volume|1", _sequences([num], [unit]))
         self._add("annual_volume|1", _sequences([article_unit]))
         self._add("annual_volume|1", _sequences(cues, [cue_fill], [num], [unit, OPTIONAL]))
+        # "300-500 stolar om året", "600 pairs a month": the product's own noun as the unit
+        not_counts = [*_values(d["time_units"]), *_values(d["length_units"]), *d["other_units"],
+                      *d["multiplier_words"], *_values(d["currencies"])]  # fmt: skip
+        noun: Pattern = [{"IS_ALPHA": True, "ORTH": {"NOT_IN": sorted(_words(not_counts)["ORTH"]["IN"])}}]
         for factor, phrases in d["frequencies"].items():
             freq = _alternatives(phrases)
             key = f"annual_volume|{factor}"
             self._add(key, _sequences([num], [unit, OPTIONAL], freq))
+            self._add(key, _sequences([num], [noun], freq))
             self._add(key, _sequences([article_any_unit], freq))
             self._add(key, _sequences(cues, [cue_fill], [num], [unit, OPTIONAL], freq))
         self._build_rates(d, unit)
@@ -481,8 +487,11 @@ class QuantityRules:
         if detail == "spelled" and unit > self.spelled_fraction_max_unit:
             return None  # "en halv meter", "half an inch": a size
         word_marks = {m for m in self.inch_marks.intersection(words) if m[:1].isalpha()}
-        if word_marks and (following.isalpha() or following == NUM):
-            return None  # "± 2 in 3 weeks": "in" is a preposition; "± 2" alone still matches
+        small = min(abs(n) for n in numbers) <= self.bare_inch_max
+        if word_marks and (following == NUM or (following.isalpha() and not small)):
+            # "± 2 in 3 weeks": "in" is a preposition ("± 2" alone still matches); "±0.001 in on
+            # the shaft" is a thou: nobody asks for a micrometre with a word after it
+            return None
         return value
 
     def _money(
@@ -674,10 +683,12 @@ def _midsummer(year: int) -> datetime.date:
 
 
 def _month_day(year: int, spec: str) -> datetime.date:
-    """A holiday or season date from the yml: "12-24", "midsummer" or "midsummer+3"."""
+    """A holiday or season date from the yml: "12-24", "midsummer", "midsummer+3", "easter"."""
     name, _, offset = spec.partition("+")
     if name == "midsummer":
         return _midsummer(year) + int(offset or 0) * _DAY
+    if name == "easter":  # Easter Sunday (Western), as Swedish calendars have it
+        return dateutil.easter.easter(year) + int(offset or 0) * _DAY
     month, _, day = spec.partition("-")
     return datetime.date(year, int(month), int(day))
 

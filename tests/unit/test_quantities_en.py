@@ -171,7 +171,8 @@ MESSAGES = [
     ),
     (
         "PCB assembly for an IoT sensor, 1,000 boards, budget 50k SEK for tooling",
-        {"process": "pcb_assembly", "material": "fr4", "budget_sek": 50_000},
+        # the board is how it is made, not the product's material (materials.yml whole_message)
+        {"process": "pcb_assembly", "budget_sek": 50_000},
     ),
 ]
 

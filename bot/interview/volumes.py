@@ -1,0 +1,69 @@
+"""Which of the counts a founder names is the yearly need.
+
+Founders often name several: "a first batch of 100, then 1500-2000 a year", "vi säljer 600 om
+året idag men räknar med 2000 nästa år", "3000 a month in winter, all in all 20k a year". The
+yearly need going forward is:
+- a count with a period ("per år", "a month", "i veckan") before one without;
+- of several with a period, the last: founders go from today to the plan, and a correction
+  has already replaced what it corrects;
+- a count framed as one batch ("en nollserie på 150", "500 for the pilot") is what the next
+  step makes: it is the answer only when the volume question is open and nothing else is.
+While another question is answered, only a count with a period is a yearly need ("35 units ran
+all season" is a head count).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from bot.nlu.lexicon import load_yaml
+from bot.nlu.numbers import fold
+
+# "per år", "a year", "/månad", "i veckan", "next year", "per säsong": a count with a period
+PERIOD_RE = re.compile(
+    r"(?:/|\bper\b|\ba\b|\bom\b|\bi\b|\bin\b|\bevery\b|\bannually\b|\byearly\b|\bmonthly\b|\bweekly\b"
+    r"|\barligen\b|\bars\b|\bday\b|\bdag\b|\byear\b|\bar\b|\baret\b|\bseason\b|\bsasong\w*)",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _batch_re() -> tuple[re.Pattern, re.Pattern, int]:
+    data = load_yaml("quantities.yml")
+    words = sorted((fold(w) for w in data["batch_words"]), key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in words)
+    inside = re.compile(rf"\b(?:{alternatives})\b")
+    after = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:the |a |en |ett )?(?:{alternatives})\b")
+    return inside, after, int(data["batch_window_words"])
+
+
+def has_period(entity: dict) -> bool:
+    return bool(PERIOD_RE.search(fold(entity.get("text") or "")))
+
+
+def is_batch(entity: dict, text: str) -> bool:
+    """A count framed as one batch: a batch word in it, just before it or right after it."""
+    if has_period(entity):
+        return False
+    inside, after, window = _batch_re()
+    start, end = entity.get("start") or 0, entity.get("end") or 0
+    before = " ".join(fold(text[:start]).split()[-window:])
+    own = fold(entity.get("text") or "")
+    return bool(inside.search(own) or inside.search(before) or after.match(fold(text[end:])))
+
+
+def yearly_volume(entities: list[dict], text: str, asked: str | None) -> float | None:
+    """The yearly need among the message's annual_volume entities, or None."""
+    counts = [e for e in entities if e.get("entity") == "annual_volume"]
+    with_period = [e for e in counts if has_period(e)]
+    if with_period:
+        return with_period[-1]["value"]
+    if asked not in (None, "annual_volume"):
+        return None
+    plain = [e for e in counts if not is_batch(e, text)]
+    if plain:
+        return plain[-1]["value"]
+    if asked == "annual_volume" and counts:
+        return counts[-1]["value"]
+    return None
