@@ -108,8 +108,8 @@ class ActionClarify(Action):
         slot = requested_slot(tracker)
         if intent in NEEDS_RECOMMENDATION:
             dispatcher.utter_message(text=texts.finish_interview_first(lang))
-            missed = statement_while_asked(tracker)
-            return count_miss(dispatcher, tracker, missed, lang, explain=False) if missed else []
+            # "later" is no answer either: a founder who keeps asking it is not asked forever
+            return count_miss(dispatcher, tracker, slot, lang, explain=False) if slot else []
         text = tracker.latest_message.get("text") or ""
         confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
         pleasantry = (

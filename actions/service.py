@@ -5,7 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 
-from actions.common import lang_of, lead_store, profile_of
+from actions.answers import count_miss
+from actions.common import lang_of, lead_store, profile_of, requested_slot
 from bot import privacy
 from bot.i18n import pick
 from bot.interview import texts
@@ -81,7 +82,11 @@ class ActionConfirmReset(Action):
         dispatcher.utter_message(
             text=texts.confirm_reset(kind, known, lang), buttons=texts.reset_buttons(kind, lang)
         )
-        return [SlotSet("reset_pending", kind)]
+        # while a question is open this message did not answer it: counted like any miss, so an
+        # answer DIET keeps reading as "start over" cannot bring the same two prompts forever
+        slot = requested_slot(tracker)
+        missed = count_miss(dispatcher, tracker, slot, lang, explain=False) if slot else []
+        return [SlotSet("reset_pending", kind), *missed]
 
 
 class ActionCancelReset(Action):

@@ -1,6 +1,7 @@
 """Intent classification on held-out chat messages the training data never had.
 
-    .venv/bin/python bench/bench_intents.py [--model models/tillverka.tar.gz] [--json out.json]
+    .venv/bin/python bench/bench_intents.py [--model models/tillverka.tar.gz] [--set heldout|seen]
+        [--json out.json]
 
 bench/heldout/intents_sv.yml and intents_en.yml (`intent`, `text`) were written by a writer who
 had read only a description of the intents, never data/ or bot/. The trained model parses each
@@ -27,11 +28,12 @@ SHORT_MAX_WORDS = 3
 
 
 def load_cases(folder: Path = ROOT / "bench" / "heldout") -> list[dict]:
+    """intents_sv.yml, intents_en.yml and the replacement rounds (intents_sv_r2.yml, ...)."""
     cases = []
     for lang in ("sv", "en"):
-        path = folder / f"intents_{lang}.yml"
-        if path.exists():
-            cases += [{**case, "language": lang} for case in yaml.safe_load(path.read_text()) or []]
+        for path in [folder / f"intents_{lang}.yml", *sorted(folder.glob(f"intents_{lang}_r*.yml"))]:
+            if path.exists():
+                cases += [{**c, "language": lang} for c in yaml.safe_load(path.read_text()) or []]
     return cases
 
 
@@ -76,8 +78,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "models" / "tillverka.tar.gz"))
     parser.add_argument("--json", help="write the rows and scores here")
+    parser.add_argument("--set", choices=("heldout", "seen"), default="heldout",
+                        help="seen: the cases that led to a fix (bench/seen/)")  # fmt: skip
     args = parser.parse_args()
-    rows = asyncio.run(predict(args.model, load_cases()))
+    rows = asyncio.run(predict(args.model, load_cases(ROOT / "bench" / args.set)))
     result = report(rows)
     print("| messages | count | accuracy | macro F1 |\n|---|---:|---:|---:|")
     for name, group in result["groups"].items():

@@ -29,6 +29,12 @@ SILENT = {"founder_goal": frozenset({"none"})}
 DEFAULT_SILENT = frozenset({"other"})
 # Sentences of a long message are read one by one: an opening's maturity is one clause of many.
 _SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:men|but|och sen|and then)\s+", re.IGNORECASE)
+# A goal is one clause of a sentence that states facts first ("ritningarna är frysta, vi har ett
+# avtal och behöver komma igång med serieproduktion"): read clause by clause.
+_CLAUSE_RE = re.compile(
+    r"(?<=[.!?;])\s+|\n+|,\s*|\s+(?:men|but|och|and|så|so|because|eftersom|därför|then|sen)\s+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,10 @@ class AnswerModel:
         (best, p_best), (second, p_second) = ranked[0], ranked[1]
         return Guess(best, float(p_best), second, float(p_second), best not in self.silent)
 
-    def guess_sentences(self, text: str) -> Guess:
+    def guess_sentences(self, text: str, splitter: re.Pattern = _SENTENCE_RE) -> Guess:
         """The most confident reading of any sentence that says something (else the whole)."""
         whole = self.guess(text)
-        parts = [p for p in _SENTENCE_RE.split(text or "") if p and len(p.split()) >= 2]
+        parts = [p for p in splitter.split(text or "") if p and len(p.split()) >= 2]
         if len(parts) < 2:
             return whole
         guesses = [whole, *(self.guess(part) for part in parts)]
@@ -128,11 +134,14 @@ def model(slot: str) -> AnswerModel | None:
     return build(slot)
 
 
-def guess(slot: str, text: str, *, sentences: bool = False) -> Guess | None:
-    """The trained reading of `text` as an answer about `slot`, or None without a model."""
+def guess(slot: str, text: str, *, sentences: bool = False, clauses: bool = False) -> Guess | None:
+    """The trained reading of `text` as an answer about `slot`, or None without a model;
+    `sentences` / `clauses`: the most telling sentence / clause of a long message."""
     found = model(slot)
     if found is None or not (text or "").strip():
         return None
+    if clauses:
+        return found.guess_sentences(text, _CLAUSE_RE)
     return found.guess_sentences(text) if sentences else found.guess(text)
 
 

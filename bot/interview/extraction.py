@@ -16,7 +16,7 @@ from bot.interview.materials import chosen_material
 from bot.interview.numeric_answers import numeric_answer
 from bot.interview.slots import CONFIRM_SLOT, NUMERIC_SLOTS, PROFILE_SLOTS, Problem, check_value
 from bot.interview.volumes import yearly_volume
-from bot.nlu.statements import reads_as_question
+from bot.nlu.statements import asks_something, reads_as_question
 
 # Intents whose entities describe a question, not the founder's product ("why not a
 # prototype?" must not set design_maturity).
@@ -316,7 +316,8 @@ def extract(turn: Turn) -> Extraction:
                 reading = None  # "skip", "thanks", "no": not a material
     # Answer first: a message that answers the open question is an answer, whatever intent it
     # was classified as ("vi tillverkar den redan i serie" is no question about the paths).
-    answers_question = not reads_as_question(turn.text) and (
+    # a trailing "?" on an answer is a hedge ("kanske 200 i veckan?"), not a question
+    answers_question = not asks_something(turn.text) and (
         (asked in facts)
         or bool(reading and reading.answers)
         or (asked == "product_description" and _description(turn) is not None)

@@ -112,7 +112,7 @@ def _process(text: str, values: dict, entities) -> Reading:
 def _goal(text: str, values: dict) -> Reading:
     if values.get("founder_goal") in vocabulary.GOALS:
         return Reading("founder_goal", values["founder_goal"])
-    guess = _guess("founder_goal", text)
+    guess = answer_model.guess("founder_goal", text, clauses=True)
     if guess and guess.confidence >= ACCEPT:
         if guess.says_something:
             return Reading("founder_goal", guess.label)
@@ -187,7 +187,7 @@ def founder_goal(text: str, answering: bool = False) -> str | None:
         return None
     if answering and len(text.split()) < GOAL_MIN_WORDS_IN_ANSWER:
         return None
-    guess = _guess("founder_goal", text, sentences=True)
+    guess = answer_model.guess("founder_goal", text, clauses=True)
     if guess and guess.says_something and guess.confidence >= VOLUNTEERED:
         return guess.label
     return None

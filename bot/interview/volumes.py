@@ -7,7 +7,9 @@ yearly need going forward is:
 - of several with a period, the last: founders go from today to the plan, and a correction
   has already replaced what it corrects;
 - a count framed as one batch ("en nollserie på 150", "500 for the pilot") is what the next
-  step makes: it is the answer only when the volume question is open and nothing else is.
+  step makes: it is the answer only when the volume question is open and nothing else is;
+- in an opening, a count without a period is a need only when a need word leads it ("vi
+  behöver 500 st"); "12 units ran all season" is a head count.
 While another question is answered, only a count with a period is a yearly need ("35 units ran
 all season" is a head count).
 """
@@ -28,40 +30,62 @@ PERIOD_RE = re.compile(
 )
 
 
+def _words_re(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted((fold(w) for w in words), key=len, reverse=True))
+
+
 @functools.lru_cache(maxsize=1)
-def _batch_re() -> tuple[re.Pattern, re.Pattern, int]:
+def _batch_re() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
     data = load_yaml("quantities.yml")
-    words = sorted((fold(w) for w in data["batch_words"]), key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in words)
-    inside = re.compile(rf"\b(?:{alternatives})\b")
-    after = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:the |a |en |ett )?(?:{alternatives})\b")
-    return inside, after, int(data["batch_window_words"])
+    batch = _words_re(data["batch_words"])
+    inside = re.compile(rf"\b(?:{batch})\b")
+    after = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:the |a |en |ett )?(?:{batch})\b")
+    need = re.compile(rf"\b(?:{_words_re(data['need_words'])})\b")
+    return inside, after, need, int(data["batch_window_words"])
 
 
-def has_period(entity: dict) -> bool:
-    return bool(PERIOD_RE.search(fold(entity.get("text") or "")))
+def _before(entity: dict, text: str, window: int) -> str:
+    return " ".join(fold(text[: entity.get("start") or 0]).split()[-window:])
+
+
+# "next year we plan 10k units", "första året kanske 300 st": the year said before the count
+YEAR_BEFORE_RE = re.compile(r"\b(?:year|years|ar|aret|arligen|annually|yearly)\b")
+YEAR_BEFORE_WORDS = 4
+
+
+def has_period(entity: dict, text: str = "") -> bool:
+    if PERIOD_RE.search(fold(entity.get("text") or "")):
+        return True
+    return bool(text and YEAR_BEFORE_RE.search(_before(entity, text, YEAR_BEFORE_WORDS)))
 
 
 def is_batch(entity: dict, text: str) -> bool:
     """A count framed as one batch: a batch word in it, just before it or right after it."""
-    if has_period(entity):
+    if has_period(entity, text):
         return False
-    inside, after, window = _batch_re()
-    start, end = entity.get("start") or 0, entity.get("end") or 0
-    before = " ".join(fold(text[:start]).split()[-window:])
+    inside, after, _, window = _batch_re()
+    before = _before(entity, text, window)
     own = fold(entity.get("text") or "")
-    return bool(inside.search(own) or inside.search(before) or after.match(fold(text[end:])))
+    return bool(inside.search(own) or inside.search(before) or after.match(fold(text[entity.get("end") or 0 :])))
+
+
+def is_stated_need(entity: dict, text: str) -> bool:
+    """A count without a period that a need word leads ("vi behöver 500 st", "we plan 10k units")."""
+    _, _, need, window = _batch_re()
+    return bool(need.search(_before(entity, text, window)))
 
 
 def yearly_volume(entities: list[dict], text: str, asked: str | None) -> float | None:
     """The yearly need among the message's annual_volume entities, or None."""
     counts = [e for e in entities if e.get("entity") == "annual_volume"]
-    with_period = [e for e in counts if has_period(e)]
+    with_period = [e for e in counts if has_period(e, text)]
     if with_period:
         return with_period[-1]["value"]
     if asked not in (None, "annual_volume"):
         return None
     plain = [e for e in counts if not is_batch(e, text)]
+    if asked is None:  # an opening: "12 units ran all season" is a head count, not a need
+        plain = [e for e in plain if is_stated_need(e, text)]
     if plain:
         return plain[-1]["value"]
     if asked == "annual_volume" and counts:

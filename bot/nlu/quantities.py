@@ -429,6 +429,8 @@ class QuantityRules:
         following = doc[end].orth_ if end < len(doc) else ""
         value: float | None
         if entity == "annual_volume":
+            if following in self.time_factor:
+                return None  # "första batchen om ca tre månader": a time, not a count
             value = self._volume(detail, words, numbers or [number])
         elif entity == "tolerance_mm":
             if detail == "inch_sign" and not self._inch_sign_ok(doc, start, number):

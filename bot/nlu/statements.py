@@ -28,6 +28,21 @@ FACT_ENTITIES = frozenset(
 )
 
 
+# "what if", "tänk om", "och om vi": a question about another case, whatever its punctuation
+HYPOTHETICAL_RE = re.compile(
+    r"\b(what if|what about|how about|suppose|supposing|tänk om|och om|men om|om vi skulle|"
+    r"vad händer om|säg att|anta att)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_something(text: str) -> bool:
+    """A question by its words, not its punctuation: "om det tar fart kanske 200 i veckan?" is
+    a hedged answer, "what if we need 200 a week?" a question."""
+    text = (text or "").strip()
+    return bool(QUESTION_START_RE.match(text) or HYPOTHETICAL_RE.search(text))
+
+
 def reads_as_question(text: str) -> bool:
     text = (text or "").strip()
     return text.endswith("?") or bool(QUESTION_START_RE.match(text))

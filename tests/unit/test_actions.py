@@ -82,7 +82,7 @@ def slot_events(events) -> dict:
 async def test_extraction_keeps_every_fact_and_the_language():
     entities = [
         {"entity": "language", "value": "sv", "role": "detected"},
-        {"entity": "annual_volume", "value": 1000.0},
+        {"entity": "annual_volume", "value": 1000.0, "text": "1000 st", "start": 11, "end": 18},
         {"entity": "tolerance_mm", "value": 0.05},
         {"entity": "target_unit_cost_sek", "value": 250.0},
         {"entity": "material", "value": "stainless_steel"},

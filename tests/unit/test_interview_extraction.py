@@ -9,6 +9,8 @@ from bot.interview.slots import required_slots
 
 def ent(name, value, role=None):
     entity = {"entity": name, "value": value}
+    if name == "annual_volume":
+        entity["text"] = f"{value} per år"  # a count without a period may be a head count
     if role:
         entity["role"] = role
     return entity
