@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.common import lang_of, requested_slot, slots_of
-from bot.interview import texts
+from bot.interview import readings, texts
 from bot.interview.slots import CONFIRM_SLOT, Problem
 from bot.nlu.statements import reads_as_question
 from bot.strategy import engine
@@ -145,10 +145,12 @@ class ActionSkipQuestion(Action):
         if slot == CONFIRM_SLOT:
             return [SlotSet(CONFIRM_SLOT, True)]
         clarify = tracker.get_slot("interview_clarify") or {}
-        if clarify.get("slot") == slot:
+        text = tracker.latest_message.get("text") or ""
+        if clarify.get("slot") == slot and not readings.says_dont_know(text):
             # the words read as an unsure answer ("it works mostly"), not as "skip": the form asks
-            # back with the likely readings, and one of its buttons skips
-            return []
+            # back with the likely readings (one of its buttons skips); counted, so a second
+            # unsure answer takes the likeliest reading instead of asking again
+            return count_miss(dispatcher, tracker, slot, lang, explain=False)
         skipped = list(tracker.get_slot("skipped_slots") or [])
         if slot not in skipped:
             skipped.append(slot)

@@ -106,3 +106,40 @@ async def test_en_an_unsure_answer_is_asked_back_with_buttons(chat):
     assert payload in payloads and "/skip_question" in payloads
     await chat.say(payload)
     assert await chat.slot("design_maturity") == likeliest
+
+
+async def test_sv_a_pilot_batch_is_no_yearly_need_and_a_hedged_answer_is_an_answer(chat):
+    await chat.say(
+        "hej, vi har ett skohorn i ek och nu vill vi göra en nollserie på 120 st innan vi satsar"
+    )
+    slots = await chat.slots()
+    assert slots["annual_volume"] is None  # 120 is the batch, the year is still to be asked
+    assert slots["material"] == "wood"
+    for _ in range(3):
+        if await chat.slot("requested_slot") == "annual_volume":
+            break
+        await chat.say("vet inte")
+    assert await chat.slot("requested_slot") == "annual_volume"
+    await chat.say("om det går bra kanske 60 i månaden?")  # a hedge, not a what-if question
+    assert await chat.slot("annual_volume") == 720
+
+
+async def test_en_parts_named_in_a_description_are_no_material_and_the_question_is_asked(chat):
+    await talk(chat, "hi", "a desk lamp: a steel base, an aluminium arm and a brass head")
+    assert await chat.slot("material") is None
+    for _ in range(8):  # "no idea" to each question before it: none is asked a third time
+        if await chat.slot("requested_slot") == "material":
+            break
+        await chat.say("no idea")
+    assert await chat.slot("requested_slot") == "material"
+    await chat.say("mostly aluminium, the arm is the part that matters")
+    assert await chat.slot("material") == "aluminium"
+
+
+async def test_sv_the_same_reset_looking_answer_twice_does_not_loop(chat):
+    await talk(chat, "hej", "en mjölkpall i trä", "bara en skiss")
+    asked = await chat.slot("requested_slot")
+    for _ in range(3):
+        await chat.say("börja om")
+    # the question is not asked a third time: it is left open and the interview moves on
+    assert await chat.slot("requested_slot") != asked or asked in (await chat.slots())["skipped_slots"]
