@@ -20,14 +20,25 @@ import functools
 import re
 
 from bot.nlu.lexicon import load_yaml
-from bot.nlu.numbers import fold
+from bot.nlu.numbers import find_numbers, fold, split_tokens
 
 # "per år", "a year", "/månad", "i veckan", "next year", "per säsong": a count with a period
+# (on the text as written: folded, "är" would be "år")
 PERIOD_RE = re.compile(
     r"(?:/|\bper\b|\ba\b|\bom\b|\bi\b|\bin\b|\bevery\b|\bannually\b|\byearly\b|\bmonthly\b|\bweekly\b"
-    r"|\barligen\b|\bars\b|\bday\b|\bdag\b|\byear\b|\bar\b|\baret\b|\bseason\b|\bsasong\w*)",
+    r"|\bårligen\b|\bårs\b|\bday\b|\bdag\b|\byear\b|\bår\b|\båret\b|\bseason\b|\bsäsong\w*)",
     re.IGNORECASE,
 )
+# "next year we plan 10k units", "första året kanske 300 st": the year said before the count
+YEAR_BEFORE_RE = re.compile(r"\b(?:year|years|år|året|årligen|annually|yearly)\b", re.IGNORECASE)
+YEAR_BEFORE_WORDS = 4
+
+
+def has_period(entity: dict, text: str = "") -> bool:
+    if PERIOD_RE.search(entity.get("text") or ""):
+        return True
+    before = " ".join(text[: entity.get("start") or 0].split()[-YEAR_BEFORE_WORDS:])
+    return bool(text and YEAR_BEFORE_RE.search(before))
 
 
 def _words_re(words: list[str]) -> str:
@@ -44,19 +55,26 @@ def _batch_re() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
     return inside, after, need, int(data["batch_window_words"])
 
 
+@functools.lru_cache(maxsize=1)
+def _over_years_re() -> re.Pattern:
+    over = _words_re(load_yaml("quantities.yml")["total_over_years"])
+    return re.compile(rf"^\W*(?:st|pcs|units|stycken|exemplar)?\W*(?:{over})\s+(.{{1,12}}?)\s*(?:ar|aren|years?)\b")
+
+
+def per_year(entity: dict, text: str) -> float:
+    """The count per year: a contract's total over several years is divided by them."""
+    value = float(entity["value"])
+    match = _over_years_re().match(fold(text[entity.get("end") or 0 :]))
+    if match:
+        toks = split_tokens(match.group(1))
+        numbers = find_numbers(toks)
+        if len(numbers) == 1 and 1 < numbers[0].value <= 20:
+            return value / numbers[0].value
+    return value
+
+
 def _before(entity: dict, text: str, window: int) -> str:
     return " ".join(fold(text[: entity.get("start") or 0]).split()[-window:])
-
-
-# "next year we plan 10k units", "första året kanske 300 st": the year said before the count
-YEAR_BEFORE_RE = re.compile(r"\b(?:year|years|ar|aret|arligen|annually|yearly)\b")
-YEAR_BEFORE_WORDS = 4
-
-
-def has_period(entity: dict, text: str = "") -> bool:
-    if PERIOD_RE.search(fold(entity.get("text") or "")):
-        return True
-    return bool(text and YEAR_BEFORE_RE.search(_before(entity, text, YEAR_BEFORE_WORDS)))
 
 
 def is_batch(entity: dict, text: str) -> bool:
@@ -80,14 +98,14 @@ def yearly_volume(entities: list[dict], text: str, asked: str | None) -> float |
     counts = [e for e in entities if e.get("entity") == "annual_volume"]
     with_period = [e for e in counts if has_period(e, text)]
     if with_period:
-        return with_period[-1]["value"]
+        return with_period[-1]["value"]  # "60 000 över fem år" has no period: per_year divides
     if asked not in (None, "annual_volume"):
         return None
     plain = [e for e in counts if not is_batch(e, text)]
     if asked is None:  # an opening: "12 units ran all season" is a head count, not a need
         plain = [e for e in plain if is_stated_need(e, text)]
     if plain:
-        return plain[-1]["value"]
+        return per_year(plain[-1], text)
     if asked == "annual_volume" and counts:
-        return counts[-1]["value"]
+        return per_year(counts[-1], text)
     return None

@@ -286,7 +286,16 @@ async def test_an_unsure_answer_read_as_skip_is_asked_back_not_skipped():
     messages, events = await run(ActionSkipQuestion(), tracker(
         {"language": "en", "interview_clarify": clarify}, text="it works mostly", intent="skip_question",
         requested="design_maturity"))
-    assert messages == [] and events == []
+    # not skipped: the form asks back with the buttons, and the miss is counted
+    assert messages == [] and slot_events(events) == {"failed_attempts": 1.0}
+
+
+async def test_an_unsure_answer_read_as_skip_a_second_time_takes_the_likeliest_reading():
+    clarify = {"slot": "design_maturity", "options": ["prototype", "validated_prototype"]}
+    messages, events = await run(ActionSkipQuestion(), tracker(
+        {"language": "en", "interview_clarify": clarify, "failed_attempts": 1.0}, text="it works mostly",
+        intent="skip_question", requested="design_maturity"))
+    assert slot_events(events)["design_maturity"] == "prototype" and "prototype" in messages[0]["text"]
 
 
 async def test_unsure_twice_takes_the_likeliest_reading_and_says_so():

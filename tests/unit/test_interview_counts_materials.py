@@ -85,3 +85,12 @@ def test_a_thou_before_a_word_is_an_inch_tolerance_and_a_preposition_is_not():
 
     assert tolerance("±0.002 in at the bore") == [pytest.approx(0.0508)]
     assert tolerance("± 2 in 3 weeks") == [pytest.approx(2.0)]
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("vi har ett ramavtal på 40 000 st över fyra år", None, 10_000),
+    ("a contract for 9000 units spread over three years", "annual_volume", 3000),
+    ("en pall i veckan, det är 50 st på en pall", "annual_volume", 2600),
+])
+def test_totals_over_years_and_lots_are_per_year(text, requested, expected):
+    assert answer(text, requested)["annual_volume"] == pytest.approx(expected)
