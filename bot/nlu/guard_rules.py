@@ -15,9 +15,11 @@ FALLBACK = "nlu_fallback"
 # is a sentence that happens to hold "från början". A reset that would lose facts is confirmed
 # with a button anyway (action_confirm_reset), so a request may be a sentence long.
 RESET_MAX_WORDS = 12
-# A language's name in a request to switch ("kan vi ta english?"); "en svensk verkstad" asks for
-# a Swedish workshop, not for Swedish.
-LANGUAGE_NAMES_RE = re.compile(r"\b(engelska|english|svenska|swedish)\b", re.IGNORECASE)
+# A language's name or the word itself in a short request to switch ("kan vi ta english?",
+# "byt språk"); "en svensk verkstad" asks for a Swedish workshop, and in a longer message
+# ("customers keep asking for swedish made") only an explicit request counts.
+LANGUAGE_WORDS_RE = re.compile(r"\b(engelska|english|svenska|swedish|språk|language)\b", re.IGNORECASE)
+LANGUAGE_REQUEST_MAX_WORDS = 8
 # A fallback this long is somebody telling us something.
 STATEMENT_MIN_WORDS = 5
 
@@ -33,9 +35,10 @@ def guarded_intent(intent: str | None, text: str, entities: list[dict]) -> str |
         return "inform"
     if intent == FALLBACK and (facts or words >= STATEMENT_MIN_WORDS):
         return "inform"
-    names_language = _names_a_language(entities) or LANGUAGE_NAMES_RE.search(text)
-    if intent == "switch_language" and not names_language and words >= STATEMENT_MIN_WORDS:
-        # "en svensk tillverkare istället" mentions Sweden, it asks for no language
+    short_request = words <= LANGUAGE_REQUEST_MAX_WORDS and LANGUAGE_WORDS_RE.search(text)
+    if intent == "switch_language" and not (_names_a_language(entities) or short_request):
+        # "en svensk tillverkare istället" mentions Sweden and "€30ish per stove" nothing: no
+        # language is asked for
         return "inform"
     return intent
 

@@ -55,6 +55,15 @@ def warm_up() -> None:
     extract_entities("500 st")
 
 
+# "1000-ish a year", "€30ish": an approximate number. The suffix becomes spaces, so every
+# offset still points into the founder's own text.
+ISH_RE = re.compile(r"(?<=\d)(\s?-?\s?ish)\b", re.IGNORECASE)
+
+
+def _without_ish(text: str) -> str:
+    return ISH_RE.sub(lambda m: " " * len(m.group(1)), text)
+
+
 def extract_entities(text: str, today: datetime.date | None = None) -> list[dict]:
     """Entities in `text`: dicts with entity, value, start, end, text (and role), by start.
 
@@ -65,7 +74,7 @@ def extract_entities(text: str, today: datetime.date | None = None) -> list[dict
         return []
     text = text[:MAX_CHARS]
     engine = _engine()
-    toks = split_tokens(text)
+    toks = split_tokens(_without_ish(text))
     if not toks:
         return []
     numbers = find_numbers(toks, engine.quantities.glued_units, engine.quantities.unit_words)

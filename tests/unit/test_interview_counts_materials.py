@@ -94,3 +94,9 @@ def test_a_thou_before_a_word_is_an_inch_tolerance_and_a_preposition_is_not():
 ])
 def test_totals_over_years_and_lots_are_per_year(text, requested, expected):
     assert answer(text, requested)["annual_volume"] == pytest.approx(expected)
+
+
+def test_an_approximate_number_with_ish_keeps_its_value_and_the_founders_words():
+    found = {e["entity"]: e for e in extract_entities("€40ish per lamp, maybe 600-ish a year")}
+    assert found["target_unit_cost_sek"]["value"] == pytest.approx(460)
+    assert found["annual_volume"]["value"] == 600 and found["annual_volume"]["text"] == "600-ish a year"

@@ -138,6 +138,9 @@ def test_an_unsure_reading_offers_buttons_instead_of_guessing():
     ("switch_language", "vi vill hitta en svensk verkstad i stället för den i Polen", "inform"),
     ("switch_language", "kan vi ta det på engelska", "switch_language"),
     ("switch_language", "english please", "switch_language"),
+    ("switch_language", "byt språk", "switch_language"),
+    ("switch_language", "€40ish per lamp", "inform"),
+    ("switch_language", "we make boots in Borås and our buyers want them swedish made, not imported", "inform"),
 ])
 def test_the_intent_guard_keeps_statements_statements(intent, text, expected):
     assert guarded_intent(intent, text, extract_entities(text)) == expected
