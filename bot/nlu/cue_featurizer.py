@@ -23,11 +23,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.cues import cue_names, cues
+from bot.nlu.extractor import EXTRACTED_FLAG, TillverkaEntityExtractor
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -62,16 +63,18 @@ class CueFeaturizer(SparseFeaturizer, GraphComponent):
         for message in messages:
             tokens = message.get(TOKENS_NAMES[TEXT]) or []
             if message.get(TEXT) and tokens:
-                sequence, sentence = self._features(message.get(TEXT), tokens)
+                sequence, sentence = self._features(message.get(TEXT), tokens, _extracted(message))
                 self.add_features_to_message(sequence, sentence, TEXT, message)
         return messages
 
-    def _features(self, text: str, tokens: list) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
+    def _features(
+        self, text: str, tokens: list, entities: list[dict] | None
+    ) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
         width = len(self._columns)
         sequence = np.zeros((len(tokens), width))
         sentence = np.zeros((1, width))
         whole = len(text)
-        for cue in cues(text):
+        for cue in cues(text, entities):
             column = self._columns[cue.name]
             sentence[0, column] = 1.0
             if cue.start == 0 and cue.end == whole and not cue.name.startswith(("act:", "fact:")):
@@ -80,3 +83,11 @@ class CueFeaturizer(SparseFeaturizer, GraphComponent):
                 if token.start < cue.end and token.end > cue.start:
                     sequence[i, column] = 1.0
         return scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence)
+
+
+def _extracted(message: Message) -> list[dict] | None:
+    """Our extractor's entities when it ran before us (prediction), so a message is not
+    extracted twice; None in training, where it does not run (the cues then extract)."""
+    if not message.get(EXTRACTED_FLAG):
+        return None
+    return [e for e in message.get(ENTITIES) or [] if e.get("extractor") == TillverkaEntityExtractor.__name__]

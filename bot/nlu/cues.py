@@ -50,8 +50,9 @@ def cue_names() -> tuple[str, ...]:
     )
 
 
-def cues(text: str) -> list[Cue]:
-    """The cues in a message; word cues with their characters, message cues over all of it."""
+def cues(text: str, entities: list[dict] | None = None) -> list[Cue]:
+    """The cues in a message; word cues with their characters, message cues over all of it.
+    `entities`: our extractor's, when it already ran on the message (else they are found here)."""
     text = text or ""
     toks = split_tokens(text)
     if not toks:
@@ -60,7 +61,7 @@ def cues(text: str) -> list[Cue]:
     doc = Doc(_lexicon().vocab, words=[t.fold for t in toks])
     for match in _lexicon().all_matches(doc, toks):
         found.append(Cue(f"act:{match.value}", toks[match.start].start, toks[match.end - 1].end))
-    for entity in extract_entities(text):
+    for entity in extract_entities(text) if entities is None else entities:
         if entity["entity"] in FACT_ENTITIES:
             found.append(Cue(f"fact:{entity['entity']}", entity["start"], entity["end"]))
     whole = (0, len(text))

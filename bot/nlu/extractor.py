@@ -25,6 +25,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.pipeline import extract_entities, warm_up
 
 CONFIDENCE = 1.0  # rule-based: either a rule matched or it did not
+# Set on each message it processed (even with no entities), for components after it.
+EXTRACTED_FLAG = "tillverka_extracted"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -64,4 +66,5 @@ class TillverkaEntityExtractor(GraphComponent, EntityExtractorMixin):
                 message.get(ENTITIES, []) + self.add_extractor_name(found),
                 add_to_output=True,
             )
+            message.set(EXTRACTED_FLAG, True)
         return messages

@@ -78,3 +78,14 @@ def test_a_message_without_tokens_gets_no_features(tmp_path):
     message = Message(data={TEXT: ""})
     featurizer(tmp_path).process([message])
     assert message.get_sparse_features(TEXT) == (None, None)
+
+
+def test_after_our_extractor_the_features_are_the_same_without_extracting_again(tmp_path):
+    from bot.nlu.extractor import TillverkaEntityExtractor
+
+    text = "vi gör 500 st om året i aluminium, tack"
+    alone, after = tokenized(text), tokenized(text)
+    TillverkaEntityExtractor({"entities": None}).process([after])
+    featurizer(tmp_path).process([alone, after])
+    for a, b in zip(alone.get_sparse_features(TEXT), after.get_sparse_features(TEXT), strict=True):
+        assert (a.features != b.features).nnz == 0
